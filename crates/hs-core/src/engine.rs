@@ -1,0 +1,502 @@
+//! The calls that move bytes: `do_handshake`, `read`, `write`, `shutdown`, over a
+//! transport passed in by the caller. Every loop here ends either in progress or in
+//! WANT_READ / WANT_WRITE: nothing spins.
+
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use hs_error::{description as ad, Alert};
+use rustls::Connection;
+
+use crate::alerts::{from_rustls, FirstBytes};
+use crate::hello::{ClientHelloInfo, HelloDecision};
+use crate::ssl::{Conn, Role, ShutdownState};
+use crate::timeline::Direction;
+use crate::{AlpnChoice, Error, Reason, Ssl};
+
+/// Copies the first bytes a connection receives, so that a plaintext HTTP request or
+/// garbage can be named as OpenSSL names them.
+struct Tap<'a, T: ?Sized> {
+    io: &'a mut T,
+    prefix: &'a mut [u8; 5],
+    len: &'a mut usize,
+}
+
+impl<T: Read + ?Sized> Read for Tap<'_, T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.io.read(buf)?;
+        let take = n.min(5 - *self.len);
+        self.prefix[*self.len..*self.len + take].copy_from_slice(&buf[..take]);
+        *self.len += take;
+        Ok(n)
+    }
+}
+
+/// A plaintext alert record, for alerts hs sends before rustls owns the connection.
+fn alert_record(description: u8) -> [u8; 7] {
+    [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, description]
+}
+
+impl Ssl {
+    /// Starts (client) or continues the handshake (`SSL_do_handshake`).
+    ///
+    /// Returns `Ok(())` once the handshake is complete (and on every later call). On a
+    /// blocking transport it returns only then or on failure; on a non-blocking one, or a
+    /// BIO pair, it returns [`Error::WantRead`] / [`Error::WantWrite`] whenever the
+    /// transport cannot move, and must be called again once it can. [`Error::ZeroReturn`]
+    /// means the peer closed with close_notify; any other error is fatal and is returned
+    /// again by every later call.
+    pub fn do_handshake<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        if self.finished {
+            return Ok(());
+        }
+        self.guard()?;
+        self.start()?;
+        let result = self.handshake_loop(io);
+        self.settle(result)
+    }
+
+    /// Sets the client role if none is set, then handshakes (`SSL_connect`).
+    pub fn connect<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        if self.role == Role::Unset {
+            self.set_connect_state_without_name();
+        }
+        self.do_handshake(io)
+    }
+
+    /// Sets the server role if none is set, then handshakes (`SSL_accept`).
+    pub fn accept<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        if self.role == Role::Unset {
+            self.set_accept_state();
+        }
+        self.do_handshake(io)
+    }
+
+    /// On a server, reads until the ClientHello is complete and returns what it offered,
+    /// without answering: the caller may then [`set_context`](Ssl::set_context) and go on
+    /// with [`do_handshake`](Ssl::do_handshake) (rustls' `LazyConfigAcceptor` idiom).
+    pub fn read_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<ClientHelloInfo, Error> {
+        self.guard()?;
+        if self.role != Role::Server {
+            return Err(Error::state(Reason::SSL_R_BAD_VALUE, "read_client_hello is for servers"));
+        }
+        match self.conn {
+            Conn::Idle => {
+                self.conn = Conn::Accepting(Box::default());
+                self.timeline.start();
+            }
+            Conn::Accepting(_) | Conn::Accepted(_) => {}
+            Conn::Tls(_) => {
+                return Err(Error::state(Reason::SSL_R_STILL_IN_INIT, "the ClientHello was already answered"))
+            }
+        }
+        let r = self.accept_client_hello(io);
+        let r = self.settle(r);
+        r.map(|()| self.hello.clone().unwrap_or_default())
+    }
+
+    /// Reads application data (`SSL_read`), handshaking first if needed.
+    ///
+    /// `Ok(n)` with `n > 0` bytes; [`Error::ZeroReturn`] once the peer's close_notify has
+    /// been read; [`Error::UnexpectedEof`] if the transport closed without one;
+    /// WANT_READ / WANT_WRITE to retry.
+    pub fn read<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8]) -> Result<usize, Error> {
+        self.read_inner(io, buf, false)
+    }
+
+    /// Like [`read`](Ssl::read), but the bytes stay buffered for the next read (`SSL_peek`).
+    pub fn peek<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8]) -> Result<usize, Error> {
+        self.read_inner(io, buf, true)
+    }
+
+    fn read_inner<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8], peek: bool) -> Result<usize, Error> {
+        self.do_handshake(io)?;
+        self.guard()?;
+        let r = self.read_loop(io, buf, peek);
+        self.settle(r)
+    }
+
+    fn read_loop<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8], peek: bool) -> Result<usize, Error> {
+        loop {
+            let conn = self.tls_mut()?;
+            let got = if peek {
+                io::BufRead::fill_buf(&mut conn.reader()).map(|b| {
+                    let n = b.len().min(buf.len());
+                    buf[..n].copy_from_slice(&b[..n]);
+                    n
+                })
+            } else {
+                conn.reader().read(buf)
+            };
+            match got {
+                Ok(0) if buf.is_empty() => return Ok(0),
+                Ok(0) => {
+                    self.received_shutdown = true;
+                    return Err(Error::ZeroReturn);
+                }
+                Ok(n) => {
+                    if !peek {
+                        self.plaintext_pending = self.plaintext_pending.saturating_sub(n);
+                    }
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(self.eof_error()),
+                Err(e) => return Err(Error::io(e)),
+            }
+            // Nothing buffered: send what rustls owes the peer (a KeyUpdate answer, an
+            // alert), then read more.
+            self.flush(io)?;
+            self.read_and_process(io)?;
+        }
+    }
+
+    /// Writes application data (`SSL_write`), handshaking first if needed.
+    ///
+    /// OpenSSL's rule: `Ok(n)` only once the records holding the data are written to the
+    /// transport. After WANT_WRITE, call again with the same data: the bytes were taken
+    /// the first time, and the retry returns their count once they have gone out.
+    pub fn write<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &[u8]) -> Result<usize, Error> {
+        self.do_handshake(io)?;
+        self.guard()?;
+        if self.sent_shutdown {
+            return Err(Error::state(Reason::SSL_R_PROTOCOL_IS_SHUTDOWN, "write after shutdown"));
+        }
+        let taken = match self.pending_write.take() {
+            Some(n) => n,
+            None => {
+                let n = self.buffer_plaintext(buf)?;
+                if n == 0 && !buf.is_empty() {
+                    // rustls' buffer is full of earlier data: push it out first.
+                    let r = self.flush(io);
+                    self.settle(r)?;
+                    self.buffer_plaintext(buf)?
+                } else {
+                    n
+                }
+            }
+        };
+        let r = self.flush(io);
+        match self.settle(r) {
+            Ok(()) => Ok(taken),
+            Err(Error::WantWrite) => {
+                self.pending_write = Some(taken);
+                Err(Error::WantWrite)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Hands plaintext to rustls without writing to the transport; returns how much was
+    /// taken (0 when its buffer is full). Follow with [`flush`](Ssl::flush). This is the
+    /// write half for faces whose callers may not retry with the same data (tokio's
+    /// `poll_write`).
+    pub fn buffer_plaintext(&mut self, buf: &[u8]) -> Result<usize, Error> {
+        self.guard()?;
+        if self.sent_shutdown {
+            return Err(Error::state(Reason::SSL_R_PROTOCOL_IS_SHUTDOWN, "write after shutdown"));
+        }
+        self.tls_mut()?.writer().write(buf).map_err(Error::io)
+    }
+
+    /// Writes every TLS record rustls has ready to the transport; WANT_WRITE if the
+    /// transport is full.
+    pub fn flush<T: Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        let mut wrote = false;
+        while !self.raw_out.is_empty() {
+            match io.write(&self.raw_out) {
+                Ok(0) => return Err(Error::io(io::ErrorKind::WriteZero.into())),
+                Ok(n) => {
+                    self.timeline.record(Direction::Sent, n);
+                    self.raw_out.drain(..n);
+                    wrote = true;
+                }
+                Err(e) => write_error(e)?,
+            }
+        }
+        if let Conn::Tls(conn) = &mut self.conn {
+            while conn.wants_write() {
+                match conn.write_tls(&mut &mut *io) {
+                    Ok(0) => return Err(Error::io(io::ErrorKind::WriteZero.into())),
+                    Ok(n) => {
+                        self.timeline.record(Direction::Sent, n);
+                        wrote = true;
+                    }
+                    Err(e) => write_error(e)?,
+                }
+            }
+        }
+        if wrote {
+            loop {
+                match io.flush() {
+                    Ok(()) => break,
+                    Err(e) => write_error(e)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the TLS connection (`SSL_shutdown`): the first call sends close_notify and
+    /// returns [`ShutdownState::Sent`] (or `Received` if the peer's close_notify was already
+    /// read); a later call waits for the peer's close_notify, discarding application data
+    /// that arrives before it, and returns `Received`.
+    pub fn shutdown<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<ShutdownState, Error> {
+        self.guard()?;
+        if matches!(self.conn, Conn::Idle) {
+            return Err(Error::state(Reason::SSL_R_UNINITIALIZED, "shutdown before any handshake"));
+        }
+        if !self.finished {
+            return Err(Error::state(Reason::SSL_R_SHUTDOWN_WHILE_IN_INIT, "shutdown during the handshake"));
+        }
+        let first = !self.sent_shutdown;
+        if first {
+            self.tls_mut()?.send_close_notify();
+            self.sent_shutdown = true;
+        }
+        let r = self.flush(io);
+        self.settle(r)?;
+        if self.received_shutdown {
+            return Ok(ShutdownState::Received);
+        }
+        if first {
+            return Ok(ShutdownState::Sent);
+        }
+        let r = self.await_close_notify(io);
+        self.settle(r).map(|()| ShutdownState::Received)
+    }
+
+    fn await_close_notify<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        let mut scratch = [0u8; 4096];
+        loop {
+            match self.tls_mut()?.reader().read(&mut scratch) {
+                Ok(0) => {
+                    self.received_shutdown = true;
+                    self.plaintext_pending = 0;
+                    return Ok(());
+                }
+                Ok(_) => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(self.eof_error()),
+                Err(e) => return Err(Error::io(e)),
+            }
+            self.read_and_process(io)?;
+        }
+    }
+
+    /// Updates this side's traffic keys and asks the peer to update its own (TLS 1.3
+    /// KeyUpdate, `SSL_key_update` with `SSL_KEY_UPDATE_REQUESTED`); sent on the next flush.
+    pub fn key_update(&mut self) -> Result<(), Error> {
+        self.guard()?;
+        if !self.finished {
+            return Err(Error::state(Reason::SSL_R_STILL_IN_INIT, "key update during the handshake"));
+        }
+        self.tls_mut()?
+            .refresh_traffic_keys()
+            .map_err(|e| Error::state(Reason::SSL_R_BAD_VALUE, format!("key update: {e}")))
+    }
+
+    // ---- internals ----
+
+    /// The sticky fatal error, if any.
+    fn guard(&self) -> Result<(), Error> {
+        match &self.fatal {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Records a fatal outcome so later calls report it again.
+    fn settle<R>(&mut self, r: Result<R, Error>) -> Result<R, Error> {
+        if let Err(e) = &r {
+            if e.is_fatal() && !matches!(e, Error::Config { .. } | Error::State { .. }) {
+                self.fatal = Some(e.clone());
+            }
+            if matches!(e, Error::ZeroReturn) && !self.finished {
+                self.received_shutdown = true;
+                self.fatal = Some(Error::ZeroReturn);
+            }
+        }
+        r
+    }
+
+    fn tls_mut(&mut self) -> Result<&mut Connection, Error> {
+        match &mut self.conn {
+            Conn::Tls(c) => Ok(c),
+            _ => Err(Error::state(Reason::SSL_R_UNINITIALIZED, "no TLS connection yet")),
+        }
+    }
+
+    fn handshake_loop<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        loop {
+            match &self.conn {
+                Conn::Accepting(_) => self.accept_client_hello(io)?,
+                Conn::Accepted(_) => self.answer_client_hello(io)?,
+                Conn::Idle => return Err(Error::state(Reason::SSL_R_INTERNAL_ERROR, "handshake without a connection")),
+                Conn::Tls(_) => {}
+            }
+            self.flush(io)?;
+            if !self.tls_mut()?.is_handshaking() {
+                self.finished = true;
+                self.timeline.finish();
+                return Ok(());
+            }
+            self.read_and_process(io)?;
+        }
+    }
+
+    /// Reads what the transport has into rustls and processes it.
+    fn read_and_process<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        if self.eof {
+            return Err(self.eof_error());
+        }
+        let conn = match &mut self.conn {
+            Conn::Tls(c) => c,
+            _ => return Err(Error::state(Reason::SSL_R_UNINITIALIZED, "no TLS connection yet")),
+        };
+        let read = loop {
+            let r = if self.first_len < 5 {
+                conn.read_tls(&mut Tap { io: &mut *io, prefix: &mut self.first_bytes, len: &mut self.first_len })
+            } else {
+                conn.read_tls(&mut &mut *io)
+            };
+            match r {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        match read {
+            Ok(0) => {
+                self.eof = true;
+                // Let rustls see the EOF too, so its reader reports it.
+                let _ = conn.process_new_packets();
+                return Err(self.eof_error());
+            }
+            Ok(n) => self.timeline.record(Direction::Received, n),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WantRead),
+            Err(e) => return Err(Error::io(e)),
+        }
+        match conn.process_new_packets() {
+            Ok(state) => {
+                self.plaintext_pending = state.plaintext_bytes_to_read();
+                if state.peer_has_closed() {
+                    self.received_shutdown = true;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let first = FirstBytes::classify(&self.first_bytes[..self.first_len]);
+                let err = from_rustls(e, first, self.ip_name());
+                if !matches!(err, Error::ZeroReturn) {
+                    // Send the alert rustls queued, if the transport takes it.
+                    let _ = self.flush(io);
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// EOF from the transport: a clean close after close_notify (or with
+    /// `SSL_OP_IGNORE_UNEXPECTED_EOF`), otherwise OpenSSL 3's unexpected-EOF error.
+    fn eof_error(&self) -> Error {
+        if self.received_shutdown || self.ctx.ignore_unexpected_eof() {
+            Error::ZeroReturn
+        } else {
+            Error::UnexpectedEof
+        }
+    }
+
+    fn accept_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        loop {
+            let Conn::Accepting(acceptor) = &mut self.conn else { return Ok(()) };
+            match acceptor.accept() {
+                Ok(Some(accepted)) => {
+                    self.hello = Some(ClientHelloInfo::from_rustls(&accepted.client_hello()));
+                    self.conn = Conn::Accepted(Box::new(accepted));
+                    return Ok(());
+                }
+                Ok(None) => {}
+                Err((e, mut alert)) => {
+                    let _ = alert.write_all(&mut &mut *io);
+                    let first = FirstBytes::classify(&self.first_bytes[..self.first_len]);
+                    return Err(from_rustls(e, first, false));
+                }
+            }
+            if self.eof {
+                return Err(self.eof_error());
+            }
+            let r = acceptor.read_tls(&mut Tap { io: &mut *io, prefix: &mut self.first_bytes, len: &mut self.first_len });
+            match r {
+                Ok(0) => {
+                    self.eof = true;
+                    return Err(self.eof_error());
+                }
+                Ok(n) => self.timeline.record(Direction::Received, n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WantRead),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(e)),
+            }
+        }
+    }
+
+    /// Runs the ClientHello and ALPN callbacks, then hands the connection to rustls with
+    /// the configuration they chose.
+    fn answer_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        let info = self.hello.clone().unwrap_or_default();
+        match self.ctx.decide_hello(&info) {
+            HelloDecision::Continue => {}
+            HelloDecision::UseContext(ctx) => self.ctx = ctx,
+            HelloDecision::Reject(d) => {
+                return self.reject_hello(io, d, Reason::SSL_R_CALLBACK_FAILED, "the ClientHello callback rejected the handshake");
+            }
+        }
+        let mut cfg = self.server_config()?.clone();
+        if let Some(select) = self.ctx.inner.alpn_select.clone() {
+            if !info.alpn.is_empty() {
+                let alpn = match select(&info.alpn) {
+                    AlpnChoice::Select(p) => vec![p],
+                    AlpnChoice::NoAck => Vec::new(),
+                    AlpnChoice::Fatal => {
+                        return self.reject_hello(
+                            io,
+                            ad::NO_APPLICATION_PROTOCOL,
+                            Reason::SSL_R_NO_APPLICATION_PROTOCOL,
+                            "the ALPN callback accepted none of the offered protocols",
+                        );
+                    }
+                };
+                let mut c = (*cfg).clone();
+                c.alpn_protocols = alpn;
+                cfg = Arc::new(c);
+            }
+        }
+        let Conn::Accepted(accepted) = std::mem::replace(&mut self.conn, Conn::Idle) else {
+            return Err(Error::state(Reason::SSL_R_INTERNAL_ERROR, "no ClientHello to answer"));
+        };
+        match accepted.into_connection(cfg) {
+            Ok(conn) => {
+                self.conn = Conn::Tls(Box::new(conn.into()));
+                Ok(())
+            }
+            Err((e, mut alert)) => {
+                let _ = alert.write_all(&mut &mut *io);
+                Err(from_rustls(e, FirstBytes::Tls, false))
+            }
+        }
+    }
+
+    fn reject_hello<T: Write + ?Sized>(&mut self, io: &mut T, d: u8, reason: Reason, why: &str) -> Result<(), Error> {
+        self.raw_out.extend_from_slice(&alert_record(d));
+        let _ = self.flush(io);
+        Err(Error::protocol(reason, Some(Alert::sent(d)), why))
+    }
+}
+
+/// WouldBlock while writing is WANT_WRITE; Interrupted is retried by the caller's loop.
+fn write_error(e: io::Error) -> Result<(), Error> {
+    match e.kind() {
+        io::ErrorKind::WouldBlock => Err(Error::WantWrite),
+        io::ErrorKind::Interrupted => Ok(()),
+        _ => Err(Error::io(e)),
+    }
+}

@@ -1,0 +1,74 @@
+//! # hs-core — OpenSSL's handshake model on rustls
+//!
+//! hs-core is the engine of hs: a [`Context`] (OpenSSL's `SSL_CTX`) and an [`Ssl`]
+//! (OpenSSL's `SSL`) with `SSL_do_handshake`'s behaviour — a role set in advance, calls that
+//! return [`Error::WantRead`] / [`Error::WantWrite`] when a non-blocking transport cannot
+//! move and are repeated later, return values and codes as `SSL_get_error` reports them —
+//! driving rustls (aws-lc-rs provider) underneath. It does no I/O of its own: each call
+//! takes the transport (`std::io::Read + Write`, e.g. an [`hs_bio`] BIO pair or a socket).
+//!
+//! Who should use it: code that drives its own event loop or shuttles bytes itself (BIO
+//! pairs, memory BIOs), and the authors of faces. For a blocking stream use `hs-sync`, for
+//! tokio use `hs-async`, for C programs written for OpenSSL use `hs-ffi`.
+//!
+//! What hs-core does not do, and says so with OpenSSL's errors: TLS 1.0/1.1
+//! (`SSL_R_UNSUPPORTED_PROTOCOL`), renegotiation (refused with a no_renegotiation warning),
+//! compression, post-handshake client authentication.
+//!
+//! # Example: the non-blocking `do_handshake` loop over a BIO pair
+//!
+//! ```
+//! use hs_core::{testing::TestPki, Error, Ssl};
+//!
+//! let pki = TestPki::new("localhost");
+//! let mut client = Ssl::new(&pki.client_context());
+//! let mut server = Ssl::new(&pki.server_context());
+//! client.set_connect_state("localhost")?;
+//! server.set_accept_state();
+//!
+//! // 1 KiB each way: a full pair refuses writes (WANT_WRITE), an empty one reads (WANT_READ).
+//! let (mut c_io, mut s_io) = hs_bio::bio_pair(1024, 1024);
+//! let mut calls = 0;
+//! loop {
+//!     calls += 1;
+//!     let c = client.do_handshake(&mut c_io);
+//!     let s = server.do_handshake(&mut s_io);
+//!     match (c, s) {
+//!         (Ok(()), Ok(())) => break,
+//!         (Err(e), _) | (_, Err(e)) if !e.is_retry() => return Err(e.into()),
+//!         _ => {} // WANT_READ / WANT_WRITE: the other side moves the bytes; call again.
+//!     }
+//!     assert!(calls < 100, "a handshake needs a handful of round trips");
+//! }
+//! assert_eq!(client.version_name(), "TLSv1.3");
+//! client.write(&mut c_io, b"ping")?;
+//! let mut buf = [0u8; 4];
+//! assert_eq!(server.read(&mut s_io, &mut buf)?, 4);
+//! assert_eq!(&buf, b"ping");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod alerts;
+mod context;
+mod engine;
+mod hello;
+mod names;
+mod session;
+mod ssl;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod timeline;
+mod verify;
+
+pub use context::{AlpnChoice, AlpnSelectCallback, Context, ContextBuilder, VerifyMode, Version};
+pub use hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
+pub use hs_error::{return_value, Alert, AlertDirection, Error, ErrorCode, Lib, Reason, VerifyCode};
+pub use names::{cipher_suite_openssl_name, cipher_suite_standard_name, group_name, version_name};
+pub use session::Session;
+pub use ssl::{Role, ShutdownState, Ssl};
+pub use timeline::{Direction, Flight, Timeline};
+
+/// The rustls types hs-core's API names.
+pub use rustls::{pki_types::CertificateDer, NamedGroup, ProtocolVersion, SupportedCipherSuite};

@@ -1,0 +1,152 @@
+//! Client sessions (`SSL_SESSION`): what one connection learned that lets a later one resume.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
+use rustls::pki_types::ServerName;
+use rustls::NamedGroup;
+
+/// A client session: the TLS 1.2 session or the TLS 1.3 tickets a server issued.
+///
+/// Get it from a finished connection with [`Ssl::session`](crate::Ssl::session) and hand
+/// it to a new one with [`Ssl::set_session`](crate::Ssl::set_session) to resume, over any
+/// transport. Clones share the same tickets: TLS 1.3 tickets are used once each.
+#[derive(Clone, Default)]
+pub struct Session {
+    inner: Arc<Mutex<SessionData>>,
+}
+
+#[derive(Default)]
+struct SessionData {
+    server_name: Option<ServerName<'static>>,
+    tls12: Option<Tls12ClientSessionValue>,
+    tls13: Vec<Tls13ClientSessionValue>,
+    kx_hint: Option<NamedGroup>,
+}
+
+impl Session {
+    fn lock(&self) -> MutexGuard<'_, SessionData> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// True if the session holds something to resume with (`SSL_SESSION_is_resumable`).
+    pub fn is_resumable(&self) -> bool {
+        let d = self.lock();
+        d.tls12.is_some() || !d.tls13.is_empty()
+    }
+
+    /// How many unused TLS 1.3 tickets the session holds.
+    pub fn tls13_tickets(&self) -> usize {
+        self.lock().tls13.len()
+    }
+
+    /// The protocol version the session is for (OpenSSL's numbers: 0x0303, 0x0304), or
+    /// `None` if it is empty.
+    pub fn protocol_version(&self) -> Option<i32> {
+        let d = self.lock();
+        if !d.tls13.is_empty() {
+            Some(0x0304)
+        } else if d.tls12.is_some() {
+            Some(0x0303)
+        } else {
+            None
+        }
+    }
+
+    /// The server name the session was made with.
+    pub fn server_name(&self) -> Option<String> {
+        self.lock().server_name.as_ref().map(|n| n.to_str().into_owned())
+    }
+
+    fn matches(&self, d: &SessionData, name: &ServerName<'_>) -> bool {
+        let _ = self;
+        d.server_name.as_ref().is_none_or(|n| n == name)
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.lock();
+        f.debug_struct("Session")
+            .field("server_name", &d.server_name)
+            .field("tls12", &d.tls12.is_some())
+            .field("tls13_tickets", &d.tls13.len())
+            .finish()
+    }
+}
+
+/// The store rustls sees for one client connection: it offers the session handed in with
+/// `set_session` and collects what this connection receives.
+#[derive(Debug)]
+pub(crate) struct ConnectionStore {
+    pub(crate) offer: Mutex<Option<Session>>,
+    pub(crate) received: Session,
+}
+
+impl ConnectionStore {
+    pub(crate) fn new(offer: Option<Session>) -> Arc<ConnectionStore> {
+        Arc::new(ConnectionStore { offer: Mutex::new(offer), received: Session::default() })
+    }
+
+    fn offered(&self) -> Option<Session> {
+        self.offer.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl ClientSessionStore for ConnectionStore {
+    fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
+        let mut d = self.received.lock();
+        d.server_name = Some(server_name);
+        d.kx_hint = Some(group);
+    }
+
+    fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
+        let s = self.offered()?;
+        let d = s.lock();
+        if s.matches(&d, server_name) {
+            d.kx_hint
+        } else {
+            None
+        }
+    }
+
+    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        let mut d = self.received.lock();
+        d.server_name = Some(server_name);
+        d.tls12 = Some(value);
+    }
+
+    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        let s = self.offered()?;
+        let d = s.lock();
+        if s.matches(&d, server_name) {
+            d.tls12.clone()
+        } else {
+            None
+        }
+    }
+
+    fn remove_tls12_session(&self, _server_name: &ServerName<'static>) {
+        if let Some(s) = self.offered() {
+            s.lock().tls12 = None;
+        }
+    }
+
+    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
+        let mut d = self.received.lock();
+        d.server_name = Some(server_name);
+        d.tls13.push(value);
+    }
+
+    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        let s = self.offered()?;
+        let mut d = s.lock();
+        if s.matches(&d, server_name) {
+            // The newest ticket first, as OpenSSL's SSL_get1_session returns the latest.
+            d.tls13.pop()
+        } else {
+            None
+        }
+    }
+}

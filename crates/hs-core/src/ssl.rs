@@ -1,0 +1,456 @@
+//! `Ssl` (OpenSSL's `SSL`): one connection's role, settings and negotiated state.
+//! The I/O-driving calls (`do_handshake`, `read`, `write`, `shutdown`) are in `engine.rs`.
+
+use std::sync::atomic::AtomicI32;
+use std::sync::Arc;
+
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::server::{Accepted, Acceptor};
+use rustls::{ClientConnection, Connection, HandshakeKind, NamedGroup, ProtocolVersion, ServerConnection, SupportedCipherSuite};
+
+use crate::hello::ClientHelloInfo;
+use crate::session::{ConnectionStore, Session};
+use crate::timeline::Timeline;
+use crate::verify::{read_result, ConnectionVerifier};
+use crate::{names, Context, Error, Reason, VerifyCode, VerifyMode};
+
+/// The role of a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Neither `set_connect_state` nor `set_accept_state` was called.
+    Unset,
+    /// Client (connect state).
+    Client,
+    /// Server (accept state).
+    Server,
+}
+
+/// What `shutdown` achieved: OpenSSL's `SSL_shutdown` returns 0 for `Sent`, 1 for `Received`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShutdownState {
+    /// Our close_notify is sent; the peer's has not arrived yet. Call again to wait for it.
+    Sent,
+    /// Both close_notify alerts have been exchanged: the TLS connection is closed.
+    Received,
+}
+
+impl ShutdownState {
+    /// The value `SSL_shutdown` returns: 0 or 1.
+    pub fn return_value(self) -> i32 {
+        match self {
+            ShutdownState::Sent => 0,
+            ShutdownState::Received => 1,
+        }
+    }
+}
+
+pub(crate) enum Conn {
+    /// No handshake started.
+    Idle,
+    /// A server reading the ClientHello.
+    Accepting(Box<Acceptor>),
+    /// A server that has read the ClientHello and not yet chosen its configuration.
+    Accepted(Box<Accepted>),
+    /// A rustls connection.
+    Tls(Box<Connection>),
+}
+
+/// One TLS connection (OpenSSL's `SSL`), over a transport passed to each call.
+///
+/// Create it from a [`Context`], give it a role with [`set_connect_state`](Ssl::set_connect_state)
+/// or [`set_accept_state`](Ssl::set_accept_state), then call
+/// [`do_handshake`](Ssl::do_handshake) until it returns `Ok(())`: on a non-blocking
+/// transport it returns [`Error::WantRead`] / [`Error::WantWrite`] whenever the transport
+/// cannot move, and the same call is repeated later. hs-core does no I/O of its own and
+/// never spins.
+pub struct Ssl {
+    pub(crate) ctx: Context,
+    pub(crate) role: Role,
+    pub(crate) conn: Conn,
+    pub(crate) fatal: Option<Error>,
+    pub(crate) finished: bool,
+    pub(crate) sent_shutdown: bool,
+    pub(crate) received_shutdown: bool,
+    pub(crate) eof: bool,
+    pub(crate) timeline: Timeline,
+    pub(crate) sni: Option<String>,
+    pub(crate) verify_name: Option<String>,
+    pub(crate) alpn: Option<Vec<Vec<u8>>>,
+    pub(crate) verify_mode: Option<VerifyMode>,
+    pub(crate) offer: Option<Session>,
+    pub(crate) store: Option<Arc<ConnectionStore>>,
+    pub(crate) verify_slot: Option<Arc<AtomicI32>>,
+    pub(crate) hello: Option<ClientHelloInfo>,
+    pub(crate) pending_write: Option<usize>,
+    pub(crate) raw_out: Vec<u8>,
+    pub(crate) first_bytes: [u8; 5],
+    pub(crate) first_len: usize,
+    pub(crate) plaintext_pending: usize,
+}
+
+impl std::fmt::Debug for Ssl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ssl")
+            .field("role", &self.role)
+            .field("state", &self.state_string_long())
+            .field("fatal", &self.fatal)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ssl {
+    /// A connection with no role yet (`SSL_new`).
+    pub fn new(ctx: &Context) -> Ssl {
+        Ssl {
+            ctx: ctx.clone(),
+            role: Role::Unset,
+            conn: Conn::Idle,
+            fatal: None,
+            finished: false,
+            sent_shutdown: false,
+            received_shutdown: false,
+            eof: false,
+            timeline: Timeline::default(),
+            sni: None,
+            verify_name: None,
+            alpn: None,
+            verify_mode: None,
+            offer: None,
+            store: None,
+            verify_slot: None,
+            hello: None,
+            pending_write: None,
+            raw_out: Vec::new(),
+            first_bytes: [0; 5],
+            first_len: 0,
+            plaintext_pending: 0,
+        }
+    }
+
+    /// A client for `server_name`: sends it as SNI (unless it is an IP address) and checks
+    /// the server's certificate against it (`SSL_set_connect_state` +
+    /// `SSL_set_tlsext_host_name` + `SSL_set1_host`).
+    pub fn set_connect_state(&mut self, server_name: &str) -> Result<(), Error> {
+        ServerName::try_from(server_name.to_owned())
+            .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {server_name:?}: {e}")))?;
+        self.role = Role::Client;
+        self.sni = Some(server_name.to_owned());
+        self.verify_name = Some(server_name.to_owned());
+        Ok(())
+    }
+
+    /// A client with no server name: no SNI, and the certificate chain is verified without a
+    /// name check, as OpenSSL does when neither `SSL_set_tlsext_host_name` nor `SSL_set1_host`
+    /// was called.
+    pub fn set_connect_state_without_name(&mut self) {
+        self.role = Role::Client;
+        self.sni = None;
+        self.verify_name = None;
+    }
+
+    /// The SNI a client sends (`SSL_set_tlsext_host_name`), independent of the name checked.
+    pub fn set_sni(&mut self, name: Option<&str>) {
+        self.sni = name.map(str::to_owned);
+    }
+
+    /// The name a client checks the certificate against (`SSL_set1_host`). When it differs
+    /// from the SNI, the SNI sent is this name (rustls sends the name it verifies).
+    pub fn set_verify_hostname(&mut self, name: Option<&str>) {
+        self.verify_name = name.map(str::to_owned);
+    }
+
+    /// A server (`SSL_set_accept_state`).
+    pub fn set_accept_state(&mut self) {
+        self.role = Role::Server;
+    }
+
+    /// The role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// True for a server (`SSL_is_server`).
+    pub fn is_server(&self) -> bool {
+        self.role == Role::Server
+    }
+
+    /// The context (`SSL_get_SSL_CTX`).
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Switches the context (`SSL_set_SSL_CTX`): before the handshake, or on a server
+    /// between [`read_client_hello`](Ssl::read_client_hello) and the rest of the handshake.
+    pub fn set_context(&mut self, ctx: &Context) -> Result<(), Error> {
+        match self.conn {
+            Conn::Idle | Conn::Accepting(_) | Conn::Accepted(_) => {
+                self.ctx = ctx.clone();
+                Ok(())
+            }
+            Conn::Tls(_) => Err(Error::state(Reason::SSL_R_STILL_IN_INIT, "the handshake has started")),
+        }
+    }
+
+    /// Overrides the context's ALPN protocols for this connection (`SSL_set_alpn_protos`).
+    pub fn set_alpn_protocols(&mut self, protocols: &[&[u8]]) {
+        self.alpn = Some(protocols.iter().map(|p| p.to_vec()).collect());
+    }
+
+    /// Overrides the context's verify mode for this connection (`SSL_set_verify`).
+    pub fn set_verify_mode(&mut self, mode: VerifyMode) {
+        self.verify_mode = Some(mode);
+    }
+
+    /// The verify mode in force for this connection's role.
+    pub fn verify_mode(&self) -> VerifyMode {
+        self.verify_mode.unwrap_or_else(|| self.ctx.verify_mode(self.role == Role::Server))
+    }
+
+    /// Offers `session` for resumption (`SSL_set_session`); call before the handshake.
+    pub fn set_session(&mut self, session: &Session) {
+        self.offer = Some(session.clone());
+        if let Some(store) = &self.store {
+            *store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
+        }
+    }
+
+    /// This client connection's session (`SSL_get1_session`): after the handshake, what a
+    /// later connection can resume with. For TLS 1.3 the tickets arrive after the
+    /// handshake, so read (or shut down) once before taking the session.
+    pub fn session(&self) -> Option<Session> {
+        let store = self.store.as_ref()?;
+        if store.received.is_resumable() || !self.session_reused() {
+            Some(store.received.clone())
+        } else {
+            self.offer.clone().or_else(|| Some(store.received.clone()))
+        }
+    }
+
+    /// True if the handshake resumed a session (`SSL_session_reused`).
+    pub fn session_reused(&self) -> bool {
+        self.tls().and_then(|c| c.handshake_kind()) == Some(HandshakeKind::Resumed)
+    }
+
+    pub(crate) fn tls(&self) -> Option<&Connection> {
+        match &self.conn {
+            Conn::Tls(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// True once the handshake has completed (`SSL_is_init_finished`).
+    pub fn is_init_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// True until the handshake has completed (`SSL_in_init`).
+    pub fn in_init(&self) -> bool {
+        !self.finished
+    }
+
+    /// True while no handshake byte has moved (`SSL_in_before`).
+    pub fn in_before(&self) -> bool {
+        matches!(self.conn, Conn::Idle) || (self.timeline.flights.is_empty() && !self.finished)
+    }
+
+    /// The first fatal error, once there was one.
+    pub fn fatal_error(&self) -> Option<&Error> {
+        self.fatal.as_ref()
+    }
+
+    /// Whether close_notify was sent / received (`SSL_get_shutdown`'s two bits).
+    pub fn shutdown_flags(&self) -> (bool, bool) {
+        (self.sent_shutdown, self.received_shutdown)
+    }
+
+    /// Sets the shutdown flags without sending anything (`SSL_set_shutdown`): marking "sent"
+    /// makes a later `shutdown` send nothing.
+    pub fn set_shutdown_flags(&mut self, sent: bool, received: bool) {
+        self.sent_shutdown = sent;
+        self.received_shutdown = received;
+    }
+
+    /// OpenSSL's short state string (`SSL_state_string`). hs tracks the handshake at the
+    /// granularity of flights, so the states are: `PINIT`, `TWCH` (client hello written),
+    /// `TRSH` (server's flight being read), `TRCH` (client hello read), `TWSD` (server
+    /// flight written), `SSLOK`, `SSLERR`.
+    pub fn state_string(&self) -> &'static str {
+        self.state_pair().0
+    }
+
+    /// OpenSSL's long state string (`SSL_state_string_long`), e.g.
+    /// `"SSL negotiation finished successfully"`.
+    pub fn state_string_long(&self) -> &'static str {
+        self.state_pair().1
+    }
+
+    fn state_pair(&self) -> (&'static str, &'static str) {
+        use crate::timeline::Direction::*;
+        if self.fatal.is_some() && !self.finished {
+            return ("SSLERR", "error");
+        }
+        if self.finished {
+            return ("SSLOK ", "SSL negotiation finished successfully");
+        }
+        let last = self.timeline.flights.last().map(|f| f.direction);
+        match (self.role, last) {
+            (_, None) => ("PINIT", "before SSL initialization"),
+            (Role::Client, Some(Sent)) => ("TWCH", "SSLv3/TLS write client hello"),
+            (Role::Client, Some(Received)) => ("TRSH", "SSLv3/TLS read server hello"),
+            (_, Some(Received)) => ("TRCH", "SSLv3/TLS read client hello"),
+            (_, Some(Sent)) => ("TWSD", "SSLv3/TLS write server done"),
+        }
+    }
+
+    /// The negotiated protocol version.
+    pub fn version(&self) -> Option<ProtocolVersion> {
+        self.tls()?.protocol_version()
+    }
+
+    /// OpenSSL's name of the negotiated version (`SSL_get_version`): `TLSv1.3`, `TLSv1.2`;
+    /// `"unknown"` before it is known.
+    pub fn version_name(&self) -> &'static str {
+        self.version().map(names::version_name).unwrap_or("unknown")
+    }
+
+    /// The negotiated cipher suite.
+    pub fn cipher(&self) -> Option<SupportedCipherSuite> {
+        self.tls()?.negotiated_cipher_suite()
+    }
+
+    /// OpenSSL's name of the negotiated suite (`SSL_CIPHER_get_name`), e.g.
+    /// `TLS_AES_256_GCM_SHA384` or `ECDHE-ECDSA-AES256-GCM-SHA384`.
+    pub fn cipher_name(&self) -> Option<&'static str> {
+        self.cipher().map(names::cipher_suite_openssl_name)
+    }
+
+    /// The negotiated key-exchange group.
+    pub fn group(&self) -> Option<NamedGroup> {
+        Some(self.tls()?.negotiated_key_exchange_group()?.name())
+    }
+
+    /// OpenSSL's name of the negotiated group, e.g. `X25519`.
+    pub fn group_name(&self) -> Option<String> {
+        self.group().map(names::group_name)
+    }
+
+    /// The negotiated ALPN protocol (`SSL_get0_alpn_selected`).
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.tls()?.alpn_protocol()
+    }
+
+    /// The server name: on a server, the SNI the client sent (`SSL_get_servername`); on a
+    /// client, the SNI it sends.
+    pub fn server_name(&self) -> Option<&str> {
+        match (&self.conn, self.role) {
+            (_, Role::Client) => self.sni.as_deref(),
+            (Conn::Tls(c), _) => match &**c {
+                Connection::Server(s) => s.server_name(),
+                Connection::Client(_) => None,
+            },
+            _ => self.hello.as_ref().and_then(|h| h.server_name.as_deref()),
+        }
+    }
+
+    /// What the client offered, on a server that has read the ClientHello.
+    pub fn client_hello(&self) -> Option<&ClientHelloInfo> {
+        self.hello.as_ref()
+    }
+
+    /// The peer's certificate chain, end-entity first (`SSL_get_peer_cert_chain`).
+    pub fn peer_certificates(&self) -> Option<&[CertificateDer<'static>]> {
+        self.tls()?.peer_certificates()
+    }
+
+    /// The certificate verification result (`SSL_get_verify_result`): `X509_V_OK` when
+    /// the peer's certificate verified or none was checked, otherwise the failure — also
+    /// when the verify mode let the handshake go on.
+    pub fn verify_result(&self) -> VerifyCode {
+        if let Some(code) = self.fatal.as_ref().and_then(Error::verify_code) {
+            return code;
+        }
+        self.verify_slot.as_deref().and_then(read_result).unwrap_or(VerifyCode::X509_V_OK)
+    }
+
+    /// When each handshake flight was written and read.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Plaintext bytes received and not yet read (`SSL_pending`).
+    pub fn pending(&self) -> usize {
+        self.plaintext_pending
+    }
+
+    /// Sets up the rustls side of the connection on the first I/O call.
+    pub(crate) fn start(&mut self) -> Result<(), Error> {
+        if !matches!(self.conn, Conn::Idle) {
+            return Ok(());
+        }
+        match self.role {
+            Role::Unset => {
+                return Err(Error::config(
+                    Reason::SSL_R_CONNECTION_TYPE_NOT_SET,
+                    "no role: call set_connect_state or set_accept_state before the handshake",
+                ))
+            }
+            Role::Client => {
+                let conn = self.new_client()?;
+                self.conn = Conn::Tls(Box::new(conn.into()));
+            }
+            Role::Server => {
+                if self.ctx.needs_client_hello() {
+                    self.conn = Conn::Accepting(Box::default());
+                } else {
+                    let conn = ServerConnection::new(self.server_config()?.clone()).map_err(internal)?;
+                    self.conn = Conn::Tls(Box::new(conn.into()));
+                }
+            }
+        }
+        self.timeline.start();
+        Ok(())
+    }
+
+    pub(crate) fn server_config(&self) -> Result<&Arc<rustls::ServerConfig>, Error> {
+        self.ctx.server_config().ok_or_else(|| {
+            Error::config(Reason::SSL_R_NO_CERTIFICATE_ASSIGNED, "a server needs a certificate and private key")
+        })
+    }
+
+    fn new_client(&mut self) -> Result<ClientConnection, Error> {
+        let inner = &self.ctx.inner;
+        let enforce = self.verify_mode().contains(VerifyMode::PEER);
+        let (verifier, slot) = ConnectionVerifier::for_connection(
+            inner.server_verifier.clone(),
+            inner.provider.clone(),
+            enforce,
+            self.verify_name.is_some(),
+        );
+        let store = ConnectionStore::new(self.offer.clone());
+        let mut cfg = (*inner.client).clone();
+        cfg.dangerous().set_certificate_verifier(verifier);
+        cfg.resumption = rustls::client::Resumption::store(store.clone());
+        cfg.enable_sni = self.sni.is_some();
+        if let Some(alpn) = &self.alpn {
+            cfg.alpn_protocols = alpn.clone();
+        }
+        let name = match self.verify_name.as_ref().or(self.sni.as_ref()) {
+            Some(n) => ServerName::try_from(n.clone())
+                .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {n:?}: {e}")))?,
+            // No name to send or check: rustls needs one, and an IP address is never sent
+            // as SNI; the verifier is told not to check it.
+            None => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
+        };
+        self.store = Some(store);
+        self.verify_slot = Some(slot);
+        ClientConnection::new(Arc::new(cfg), name).map_err(internal)
+    }
+
+    pub(crate) fn ip_name(&self) -> bool {
+        self.verify_name.as_deref().is_some_and(|n| n.parse::<std::net::IpAddr>().is_ok())
+    }
+}
+
+fn internal(e: rustls::Error) -> Error {
+    Error::config(Reason::SSL_R_INTERNAL_ERROR, e.to_string())
+}

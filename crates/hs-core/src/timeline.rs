@@ -1,0 +1,103 @@
+//! The handshake timeline: when each flight was written and read.
+
+use std::time::{Duration, Instant};
+
+/// Which way a flight went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Written to the transport.
+    Sent,
+    /// Read from the transport.
+    Received,
+}
+
+/// One flight: consecutive handshake bytes moved in one direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flight {
+    /// Sent or received.
+    pub direction: Direction,
+    /// When its first byte moved.
+    pub first: Instant,
+    /// When its last byte moved.
+    pub last: Instant,
+    /// How many bytes it held on the wire.
+    pub bytes: usize,
+}
+
+/// When the handshake started, each flight, and when it finished.
+/// Instants are monotonic (`std::time::Instant`); hs keeps no other clock.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Timeline {
+    /// The first `do_handshake` (or implicit handshake) call.
+    pub started: Option<Instant>,
+    /// When the handshake completed.
+    pub finished: Option<Instant>,
+    /// The flights, in order.
+    pub flights: Vec<Flight>,
+}
+
+impl Timeline {
+    pub(crate) fn start(&mut self) {
+        if self.started.is_none() {
+            self.started = Some(Instant::now());
+            self.flights.reserve(6);
+        }
+    }
+
+    pub(crate) fn record(&mut self, direction: Direction, bytes: usize) {
+        if self.finished.is_some() || bytes == 0 {
+            return;
+        }
+        let now = Instant::now();
+        match self.flights.last_mut() {
+            Some(f) if f.direction == direction => {
+                f.last = now;
+                f.bytes += bytes;
+            }
+            _ => self.flights.push(Flight { direction, first: now, last: now, bytes }),
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        if self.finished.is_none() {
+            self.finished = Some(Instant::now());
+        }
+    }
+
+    /// From the first call to completion, once finished.
+    pub fn duration(&self) -> Option<Duration> {
+        Some(self.finished?.duration_since(self.started?))
+    }
+
+    /// The time from the start until the first flight received from the peer began
+    /// (for a client: until the server's first flight).
+    pub fn until_first_received(&self) -> Option<Duration> {
+        let start = self.started?;
+        self.flights
+            .iter()
+            .find(|f| f.direction == Direction::Received)
+            .map(|f| f.first.duration_since(start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_moves_merge_into_flights() {
+        let mut t = Timeline::default();
+        t.start();
+        t.record(Direction::Sent, 10);
+        t.record(Direction::Sent, 5);
+        t.record(Direction::Received, 100);
+        t.record(Direction::Sent, 0);
+        t.record(Direction::Sent, 7);
+        t.finish();
+        t.record(Direction::Received, 9);
+        let dirs: Vec<_> = t.flights.iter().map(|f| (f.direction, f.bytes)).collect();
+        assert_eq!(dirs, vec![(Direction::Sent, 15), (Direction::Received, 100), (Direction::Sent, 7)]);
+        assert!(t.duration().is_some());
+        assert!(t.until_first_received().is_some());
+    }
+}
