@@ -1,0 +1,3 @@
+//! Shared set-up for the criterion benchmarks (being built: see the issue tracker).
+
+#![forbid(unsafe_code)]
