@@ -1,0 +1,216 @@
+//! Handshake, read and write timeouts on sockets.
+//!
+//! A timeout is a deadline for one call: the handshake deadline covers every read and write
+//! of the handshake (and, in [`connect_tcp`](crate::connect_tcp), the TCP connect), a read
+//! deadline every transport read and write one `read` call makes. Before each transport call
+//! the socket's `SO_RCVTIMEO` / `SO_SNDTIMEO` is set to the time that remains, so a peer that
+//! sends a byte now and then cannot stretch a call past its deadline.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::os::fd::AsFd;
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+/// Timeouts for a stream over a socket. `None` waits for ever (the default).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Timeouts {
+    /// The whole handshake, from its first byte to its last.
+    pub handshake: Option<Duration>,
+    /// One `read` call (and the writes it makes, such as a KeyUpdate answer, are bounded by
+    /// [`write`](Timeouts::write)).
+    pub read: Option<Duration>,
+    /// One `write` or `flush` call.
+    pub write: Option<Duration>,
+}
+
+impl Timeouts {
+    /// The same timeout for the handshake, each read and each write.
+    pub fn all(timeout: Duration) -> Timeouts {
+        Timeouts {
+            handshake: Some(timeout),
+            read: Some(timeout),
+            write: Some(timeout),
+        }
+    }
+
+    /// With the handshake timeout set.
+    pub fn handshake(mut self, timeout: Duration) -> Timeouts {
+        self.handshake = Some(timeout);
+        self
+    }
+
+    /// With the read timeout set.
+    pub fn read(mut self, timeout: Duration) -> Timeouts {
+        self.read = Some(timeout);
+        self
+    }
+
+    /// With the write timeout set.
+    pub fn write(mut self, timeout: Duration) -> Timeouts {
+        self.write = Some(timeout);
+        self
+    }
+}
+
+/// Which socket timeout to set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dir {
+    Read,
+    Write,
+}
+
+/// Sockets whose read and write timeouts hs-sync can set: [`TcpStream`] and [`UnixStream`].
+pub trait TimeoutSocket: AsFd {
+    /// Sets the socket's read or write timeout.
+    #[doc(hidden)]
+    fn set_timeout(&self, read: bool, timeout: Option<Duration>) -> io::Result<()>;
+}
+
+impl TimeoutSocket for TcpStream {
+    fn set_timeout(&self, read: bool, timeout: Option<Duration>) -> io::Result<()> {
+        if read {
+            self.set_read_timeout(timeout)
+        } else {
+            self.set_write_timeout(timeout)
+        }
+    }
+}
+
+impl TimeoutSocket for UnixStream {
+    fn set_timeout(&self, read: bool, timeout: Option<Duration>) -> io::Result<()> {
+        if read {
+            self.set_read_timeout(timeout)
+        } else {
+            self.set_write_timeout(timeout)
+        }
+    }
+}
+
+/// Sets the timeout for the next transport call; `Ok(false)` if the socket is
+/// non-blocking (timeouts do not apply to it).
+pub(crate) type ApplyFn<S> = fn(&S, Dir, Option<Duration>) -> io::Result<bool>;
+
+pub(crate) fn apply_socket_timeout<S: TimeoutSocket>(
+    s: &S,
+    dir: Dir,
+    t: Option<Duration>,
+) -> io::Result<bool> {
+    let flags = rustix::fs::fcntl_getfl(s.as_fd()).map_err(io::Error::from)?;
+    if flags.contains(rustix::fs::OFlags::NONBLOCK) {
+        return Ok(false);
+    }
+    s.set_timeout(dir == Dir::Read, t)?;
+    Ok(true)
+}
+
+/// The timeouts of one stream and the function that puts them on its socket.
+pub(crate) struct Timer<S> {
+    pub(crate) timeouts: Timeouts,
+    pub(crate) apply: ApplyFn<S>,
+}
+
+impl<S> Clone for Timer<S> {
+    fn clone(&self) -> Self {
+        Timer {
+            timeouts: self.timeouts,
+            apply: self.apply,
+        }
+    }
+}
+
+/// The deadlines of one call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadlines {
+    pub(crate) read: Option<Instant>,
+    pub(crate) write: Option<Instant>,
+    /// The handshake: an expired deadline is an I/O error (`SSL_ERROR_SYSCALL`, `TimedOut`)
+    /// that ends the connection. Otherwise it shows as WANT_READ / WANT_WRITE to hs-core, so
+    /// the connection survives a read or write that timed out, as in OpenSSL.
+    pub(crate) fatal: bool,
+    pub(crate) what: &'static str,
+    pub(crate) budget: Option<Duration>,
+}
+
+/// The transport seen by hs-core during one call: sets the remaining time on the socket
+/// before each transport read and write.
+pub(crate) struct Timed<'a, S> {
+    pub(crate) io: &'a mut S,
+    pub(crate) apply: ApplyFn<S>,
+    pub(crate) deadlines: Deadlines,
+    /// A blocking transport call ran out of time (only when not `fatal`).
+    pub(crate) timed_out: bool,
+}
+
+impl<S> Timed<'_, S> {
+    fn expired(&mut self) -> io::Error {
+        if self.deadlines.fatal {
+            timed_out_error(self.deadlines.what, self.deadlines.budget)
+        } else {
+            self.timed_out = true;
+            io::ErrorKind::WouldBlock.into()
+        }
+    }
+
+    /// Prepares the socket for one call in direction `dir`. `Ok(true)` if a deadline applies
+    /// and the socket blocks, so that a `WouldBlock` from it means the time ran out.
+    fn arm(&mut self, dir: Dir) -> io::Result<bool> {
+        let deadline = match dir {
+            Dir::Read => self.deadlines.read,
+            Dir::Write => self.deadlines.write,
+        };
+        let Some(deadline) = deadline else {
+            (self.apply)(self.io, dir, None)?;
+            return Ok(false);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(self.expired());
+        }
+        (self.apply)(self.io, dir, Some(left))
+    }
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+impl<S: Read> Read for Timed<'_, S> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let armed = self.arm(Dir::Read)?;
+        match self.io.read(buf) {
+            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
+            other => other,
+        }
+    }
+}
+
+impl<S: Write> Write for Timed<'_, S> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let armed = self.arm(Dir::Write)?;
+        match self.io.write(buf) {
+            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let armed = self.arm(Dir::Write)?;
+        match self.io.flush() {
+            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
+            other => other,
+        }
+    }
+}
+
+/// The `TimedOut` error of a call that ran out of time.
+pub(crate) fn timed_out_error(what: &str, budget: Option<Duration>) -> io::Error {
+    let msg = match budget {
+        Some(d) => format!("{what} timed out after {d:?}"),
+        None => format!("{what} timed out"),
+    };
+    io::Error::new(io::ErrorKind::TimedOut, msg)
+}
