@@ -1,5 +1,133 @@
-//! OpenSSL 3's C API on hs: programs built against OpenSSL's headers link with -lhs_ffi alone.
+//! # hs-ffi — OpenSSL 3's C API on hs
 //!
-//! (being built: see the issue tracker)
+//! A C program written for OpenSSL 3's handshake API (`SSL_CTX_new`, `SSL_do_handshake`,
+//! `SSL_get_error`, BIOs, the error queue), compiled against the system's OpenSSL 3 headers,
+//! links with `-lhs_ffi` alone — no `-lssl`, no `-lcrypto` — and runs on hs and rustls.
+//! The crate builds `libhs_ffi.so` and `libhs_ffi.a`, ships its own headers in
+//! `crates/hs-ffi/include/openssl/` (for machines without OpenSSL's) declaring exactly what
+//! the library exports, with OpenSSL 3.0's signatures and constant values, and writes
+//! `hs_ffi.pc` for pkg-config next to the library (`target/<profile>/hs_ffi.pc`).
+//!
+//! **Who should use it:** C (and C-ABI) programs that speak OpenSSL's API. Rust code should
+//! use `hs-sync`, `hs-async` or `hs-core` instead: this crate's Rust API is empty.
+//!
+//! ## Linking
+//!
+//! ```text
+//! cc client.c -o client -lssl -lcrypto                                   # OpenSSL
+//! cc client.c -o client -L target/release -lhs_ffi                       # hs, OpenSSL's headers
+//! cc client.c -o client -I crates/hs-ffi/include -L target/release -lhs_ffi   # hs, hs's headers
+//! ```
+//!
+//! ## Example: a non-blocking client
+//!
+//! ```c
+//! #include <openssl/ssl.h>
+//! #include <openssl/err.h>
+//! #include <sys/select.h>
+//! #include <stdio.h>
+//!
+//! /* `fd` is a connected, non-blocking TCP socket. Returns 0 once "GET /" was sent. */
+//! int tls_hello(int fd, const char *host, const char *ca_file)
+//! {
+//!     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+//!     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+//!     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+//!     if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) goto fail;
+//!     SSL *ssl = SSL_new(ctx);
+//!     SSL_set_fd(ssl, fd);
+//!     SSL_set_tlsext_host_name(ssl, host);
+//!     SSL_set1_host(ssl, host);
+//!     for (int ret; (ret = SSL_connect(ssl)) != 1;) {
+//!         int err = SSL_get_error(ssl, ret);
+//!         if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) goto fail;
+//!         fd_set fds;
+//!         FD_ZERO(&fds);
+//!         FD_SET(fd, &fds);
+//!         struct timeval tv = { 10, 0 };
+//!         if (select(fd + 1, err == SSL_ERROR_WANT_READ ? &fds : NULL,
+//!                    err == SSL_ERROR_WANT_WRITE ? &fds : NULL, NULL, &tv) <= 0) goto fail;
+//!     }
+//!     printf("%s %s\n", SSL_get_version(ssl), SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
+//!     int n = SSL_write(ssl, "GET /\r\n", 7); /* a real client retries on WANT_* here too */
+//!     SSL_free(ssl);
+//!     SSL_CTX_free(ctx);
+//!     return n == 7 ? 0 : -1;
+//! fail:
+//!     ERR_print_errors_fp(stderr);
+//!     return -1;
+//! }
+//! ```
+//!
+//! ## What is supported
+//!
+//! The functions declared in `include/openssl/*.h` (every one is exported; nothing else is,
+//! except Rust-internal symbols hidden by a linker version script): methods and `SSL_CTX`
+//! (certificates and keys from PEM files or DER, trust from files, directories or the system
+//! store, verify mode, options, TLS 1.3 suites and TLS 1.2 cipher lists, groups, ALPN with a
+//! selection callback, the servername callback with `SSL_set_SSL_CTX`, session cache mode,
+//! the new-session callback, `sess_*` counters, ex_data), `SSL` (handshake on any BIO, the
+//! read/write/peek/shutdown family with `_ex` variants, `SSL_get_error` computed as OpenSSL 3
+//! does it, state queries, SNI, hostname checks, peer certificates, sessions and
+//! resumption, key update), BIOs (memory, read-only memory, pairs, socket and fd BIOs with
+//! OpenSSL's retry flags and ctrl commands), `SSL_SESSION`, `SSL_CIPHER`, a minimal `X509`,
+//! and the per-thread error queue with OpenSSL 3's code packing and texts.
+//!
+//! Ownership and reference counts follow OpenSSL: `SSL_set_bio` adopts its references by
+//! OpenSSL's rules, `SSL_free` frees its BIOs, every `*_up_ref` has its `*_free`. One
+//! `SSL_CTX` may be shared by many threads; each `SSL` is used by one thread at a time; the
+//! error queue is per thread. No Rust panic crosses the boundary (it becomes
+//! `ERR_R_INTERNAL_ERROR` and a failure return), and a NULL object pointer gives
+//! `ERR_R_PASSED_NULL_PARAMETER` and a failure return, never a crash.
+//!
+//! ## What is not supported, and how it is refused
+//!
+//! * **TLS 1.0 and TLS 1.1**: `SSL_CTX_set_max_proto_version` / `SSL_set_max_proto_version`
+//!   below `TLS1_2_VERSION` return 0 with `SSL_R_UNSUPPORTED_PROTOCOL`; a lower *minimum* is
+//!   accepted and means TLS 1.2. A peer offering only TLS 1.0/1.1 fails the handshake with
+//!   the protocol_version alert.
+//! * **Renegotiation**: never performed; a peer's renegotiation request is refused with a
+//!   no_renegotiation alert. `SSL_OP_NO_RENEGOTIATION`, `SSL_OP_ALLOW_CLIENT_RENEGOTIATION`
+//!   and `SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION` are stored and have no effect.
+//! * **Compression**: never negotiated (as with OpenSSL 3's default `SSL_OP_NO_COMPRESSION`;
+//!   clearing that option changes nothing).
+//! * **SSLv2-compatible ClientHello and SSLv3**: not accepted; such bytes fail the handshake
+//!   as a wrong version number.
+//! * **Verify callbacks** (`SSL_CTX_set_verify` / `SSL_set_verify` with a non-NULL callback):
+//!   the mode is set, the callback is not installed, and `ERR_R_UNSUPPORTED` is queued.
+//!   The `X509_STORE_CTX_*` accessors do not exist for that reason.
+//! * **`SSL_key_update(ssl, SSL_KEY_UPDATE_NOT_REQUESTED)`**: returns 0 with
+//!   `SSL_R_INVALID_KEY_UPDATE_TYPE`; hs always requests the peer's update.
+//! * Options other than `SSL_OP_NO_TICKET`, `SSL_OP_IGNORE_UNEXPECTED_EOF`,
+//!   `SSL_OP_NO_TLSv1_2` and `SSL_OP_NO_TLSv1_3` are stored and reported by `*_get_options`
+//!   but do not change behaviour; modes likewise (hs writes records whole, as with
+//!   `SSL_MODE_AUTO_RETRY`).
+//! * `SSL_CTX_ctrl` commands not listed above (including `SSL_CTRL_SESS_NUMBER` and
+//!   `SSL_CTRL_SESS_MISSES`, which rustls' cache does not report) return 0.
+//! * Cipher strings: explicit suite names, and `DEFAULT`/`ALL`/`HIGH`/`ECDHE`/`AESGCM`/
+//!   `CHACHA20` for the suites hs has; `!x`, `-x`, `+x`, `@STRENGTH` are ignored. A string
+//!   naming nothing hs has fails with `SSL_R_NO_CIPHER_MATCH`.
+//! * Not exported at all (rather than pretending): `SSL_CTX_sess_set_remove_cb`,
+//!   `SSL_CTX_set_info_callback`, `SSL_set_info_callback`, `SSL_CTX_set_keylog_callback`,
+//!   `SSL_get_state`, `X509_STORE_CTX_get_error`, `X509_STORE_CTX_get_error_depth`,
+//!   `X509_STORE_CTX_get_current_cert`.
+//!
+//! The tests in `tests/c/` are compiled against OpenSSL's headers with `-lssl -lcrypto`,
+//! against OpenSSL's headers with `-lhs_ffi`, and against these headers with `-lhs_ffi`,
+//! and must print identical traces (`cargo xtask c-tests`).
 
+// The C API's safety contract is OpenSSL's documentation of each function; the Rust items
+// are crate-private and exported by symbol only.
+#![allow(clippy::missing_safety_doc)]
 
+mod boundary;
+
+mod bio;
+mod callbacks;
+mod cipher;
+mod ctx;
+mod err;
+mod init;
+mod session;
+mod ssl;
+mod x509;

@@ -1,0 +1,964 @@
+//! `SSL_METHOD` and `SSL_CTX`: settings kept as OpenSSL keeps them, turned into an
+//! [`hs_core::Context`] lazily (on the first `SSL_new` after a change).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI32, AtomicI64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use hs_core::{Context, Error, Reason, VerifyMode, Version};
+use libc::{c_char, c_int, c_long, c_uint, c_void};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::boundary::{bytes, cstr, ffi_fn, obj, obj_or_null};
+use crate::err::{self, ERR_LIB_SSL};
+use crate::ssl::{NewSessionCb, SslObj};
+
+pub(crate) const SSL_OP_IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
+pub(crate) const SSL_OP_NO_TICKET: u64 = 1 << 14;
+const SSL_OP_NO_COMPRESSION: u64 = 1 << 17;
+const SSL_OP_ENABLE_MIDDLEBOX_COMPAT: u64 = 1 << 20;
+const SSL_OP_NO_TLSV1_2: u64 = 1 << 27;
+const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
+const SSL_MODE_AUTO_RETRY: u64 = 4;
+
+pub(crate) const SSL_CTRL_SESS_CONNECT: c_int = 21;
+pub(crate) const SSL_CTRL_SESS_CONNECT_GOOD: c_int = 22;
+pub(crate) const SSL_CTRL_SESS_ACCEPT: c_int = 24;
+pub(crate) const SSL_CTRL_SESS_ACCEPT_GOOD: c_int = 25;
+pub(crate) const SSL_CTRL_SESS_HIT: c_int = 27;
+pub(crate) const SSL_CTRL_MODE: c_int = 33;
+pub(crate) const SSL_CTRL_SET_SESS_CACHE_MODE: c_int = 44;
+pub(crate) const SSL_CTRL_GET_SESS_CACHE_MODE: c_int = 45;
+pub(crate) const SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
+pub(crate) const SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
+pub(crate) const SSL_CTRL_CLEAR_MODE: c_int = 78;
+pub(crate) const SSL_CTRL_SET_GROUPS_LIST: c_int = 92;
+pub(crate) const SSL_CTRL_SET_MIN_PROTO_VERSION: c_int = 123;
+pub(crate) const SSL_CTRL_SET_MAX_PROTO_VERSION: c_int = 124;
+pub(crate) const SSL_CTRL_GET_MIN_PROTO_VERSION: c_int = 130;
+pub(crate) const SSL_CTRL_GET_MAX_PROTO_VERSION: c_int = 131;
+pub(crate) const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
+
+const SSL_SESS_CACHE_SERVER: c_long = 2;
+const SSL_FILETYPE_PEM: c_int = 1;
+const SSL_FILETYPE_ASN1: c_int = 2;
+const SSL_R_UNSUPPORTED_PROTOCOL: Reason = Reason::SSL_R_UNSUPPORTED_PROTOCOL;
+const SSL_R_BAD_SSL_FILETYPE: i32 = 124;
+const SSL_R_NO_CERTIFICATE_ASSIGNED: Reason = Reason::SSL_R_NO_CERTIFICATE_ASSIGNED;
+
+/// `SSL_METHOD`: hs has one method for every role; the role comes from
+/// `SSL_set_connect_state` / `SSL_set_accept_state` (or `SSL_connect` / `SSL_accept`).
+#[derive(Debug)]
+pub(crate) struct SslMethod {
+    /// `TLS_client_method` / `TLS_server_method`: the role `SSL_new` starts with (0 = none).
+    role: u8,
+}
+
+static TLS_METHOD: SslMethod = SslMethod { role: 0 };
+static TLS_CLIENT_METHOD: SslMethod = SslMethod { role: 1 };
+static TLS_SERVER_METHOD: SslMethod = SslMethod { role: 2 };
+
+/// Everything an `SSL_CTX` (and, copied at `SSL_new`, an `SSL`) is configured with.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) chain: Option<Vec<CertificateDer<'static>>>,
+    pub(crate) key: Option<Vec<u8>>,
+    pub(crate) trust: Vec<CertificateDer<'static>>,
+    pub(crate) system_roots: bool,
+    pub(crate) verify_mode: c_int,
+    pub(crate) verify_depth: c_int,
+    pub(crate) options: u64,
+    pub(crate) mode: u64,
+    pub(crate) min_version: c_int,
+    pub(crate) max_version: c_int,
+    pub(crate) tls13_suites: Option<Vec<String>>,
+    pub(crate) tls12_suites: Option<Vec<String>>,
+    pub(crate) groups: Option<Vec<String>>,
+    pub(crate) alpn: Vec<Vec<u8>>,
+    pub(crate) cache_mode: c_long,
+    pub(crate) timeout: c_long,
+    pub(crate) sid_ctx: Vec<u8>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            chain: None,
+            key: None,
+            trust: Vec::new(),
+            system_roots: false,
+            verify_mode: 0,
+            verify_depth: -1,
+            options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
+            mode: SSL_MODE_AUTO_RETRY,
+            min_version: 0,
+            max_version: 0,
+            tls13_suites: None,
+            tls12_suites: None,
+            groups: None,
+            alpn: Vec::new(),
+            cache_mode: SSL_SESS_CACHE_SERVER,
+            timeout: 7200,
+            sid_ctx: Vec::new(),
+        }
+    }
+}
+
+/// The suites hs has, by OpenSSL name: TLS 1.3 first.
+const TLS13_SUITES: [&str; 3] = [
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_AES_128_GCM_SHA256",
+];
+const TLS12_SUITES: [&str; 6] = [
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+];
+
+fn version_of(n: c_int) -> Option<Version> {
+    Version::from_openssl_number(n)
+}
+
+impl Settings {
+    /// The version range in force, from min/max and the `SSL_OP_NO_TLSv1_x` options.
+    fn versions(&self) -> (Version, Version) {
+        let mut min = version_of(self.min_version)
+            .unwrap_or(Version::Tls12)
+            .max(Version::Tls12);
+        let mut max = version_of(self.max_version).unwrap_or(Version::Tls13);
+        if self.options & SSL_OP_NO_TLSV1_2 != 0 && min == Version::Tls12 {
+            min = Version::Tls13;
+        }
+        if self.options & SSL_OP_NO_TLSV1_3 != 0 && max == Version::Tls13 {
+            max = Version::Tls12;
+        }
+        (min, max)
+    }
+
+    /// The highest version this configuration allows, as `SSL_get_version` names it
+    /// before a handshake.
+    pub(crate) fn max_version_name(&self) -> &'static str {
+        match self.versions().1 {
+            Version::Tls13 => "TLSv1.3",
+            _ => "TLSv1.2",
+        }
+    }
+
+    /// Builds the hs context.
+    pub(crate) fn build(&self, hooks: &Hooks) -> Result<Context, Error> {
+        let mut b = Context::builder();
+        if let Some(chain) = &self.chain {
+            b = b.certificate_chain_der(chain.clone());
+        }
+        if let Some(key) = &self.key {
+            let key = PrivateKeyDer::try_from(key.clone())
+                .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("private key: {e}")))?;
+            b = b.private_key_der(key);
+        }
+        for t in &self.trust {
+            b = b.trust_der(t.clone())?;
+        }
+        if self.system_roots {
+            b = b.trust_system_roots()?;
+        }
+        b = b.verify_mode(VerifyMode(self.verify_mode & 0x7));
+        let (min, max) = self.versions();
+        b = b.min_version(min).max_version(max);
+        if self.tls13_suites.is_some() || self.tls12_suites.is_some() {
+            let t13: Vec<String> = self
+                .tls13_suites
+                .clone()
+                .unwrap_or_else(|| TLS13_SUITES.iter().map(|s| s.to_string()).collect());
+            let t12: Vec<String> = self
+                .tls12_suites
+                .clone()
+                .unwrap_or_else(|| TLS12_SUITES.iter().map(|s| s.to_string()).collect());
+            let all: Vec<&str> = t13.iter().chain(t12.iter()).map(String::as_str).collect();
+            b = b.cipher_suites(&all)?;
+        }
+        if let Some(g) = &self.groups {
+            let g: Vec<&str> = g.iter().map(String::as_str).collect();
+            b = b.groups(&g)?;
+        }
+        let alpn: Vec<&[u8]> = self.alpn.iter().map(Vec::as_slice).collect();
+        b = b.alpn_protocols(&alpn);
+        if self.cache_mode & SSL_SESS_CACHE_SERVER == 0 {
+            b = b.session_cache_size(0);
+        }
+        b = b.session_tickets(self.options & SSL_OP_NO_TICKET == 0);
+        b = b.ignore_unexpected_eof(self.options & SSL_OP_IGNORE_UNEXPECTED_EOF != 0);
+        b = hooks.install(b);
+        b.build()
+    }
+}
+
+/// The C callbacks an `SSL_CTX` carries into the hs context it builds.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Hooks {
+    pub(crate) alpn_select: Option<(AlpnSelectCb, usize)>,
+    pub(crate) servername: Option<ServernameCb>,
+    pub(crate) servername_arg: usize,
+}
+
+/// `SSL_CTX_set_alpn_select_cb`'s callback type.
+pub(crate) type AlpnSelectCb = unsafe extern "C" fn(
+    *mut SslObj,
+    *mut *const u8,
+    *mut u8,
+    *const u8,
+    c_uint,
+    *mut c_void,
+) -> c_int;
+/// The servername callback type (`SSL_CTX_set_tlsext_servername_callback`).
+pub(crate) type ServernameCb = unsafe extern "C" fn(*mut SslObj, *mut c_int, *mut c_void) -> c_int;
+
+impl Hooks {
+    fn install(&self, mut b: hs_core::ContextBuilder) -> hs_core::ContextBuilder {
+        if let Some((cb, arg)) = self.alpn_select {
+            b = b.alpn_select(move |offered| crate::callbacks::alpn_select(cb, arg, offered));
+        }
+        if let Some(cb) = self.servername {
+            let arg = self.servername_arg;
+            b = b.client_hello(move |info| crate::callbacks::servername(cb, arg, info));
+        }
+        b
+    }
+}
+
+pub(crate) struct CtxInner {
+    pub(crate) settings: Settings,
+    pub(crate) hooks: Hooks,
+    built: Option<Context>,
+    ex_data: BTreeMap<c_int, usize>,
+    pub(crate) new_session_cb: Option<NewSessionCb>,
+}
+
+// SAFETY: the raw pointers kept here (ex_data values, callback arguments) are opaque values the
+// application owns; hs never dereferences them, it only hands them back, as OpenSSL does.
+unsafe impl Send for CtxInner {}
+
+/// `SSL_CTX`.
+pub(crate) struct SslCtx {
+    refs: AtomicI32,
+    pub(crate) role: u8,
+    inner: Mutex<CtxInner>,
+    pub(crate) counters: [AtomicI64; 6],
+}
+
+/// Indexes into [`SslCtx::counters`].
+pub(crate) mod counter {
+    pub(crate) const CONNECT: usize = 0;
+    pub(crate) const CONNECT_GOOD: usize = 1;
+    pub(crate) const ACCEPT: usize = 2;
+    pub(crate) const ACCEPT_GOOD: usize = 3;
+    pub(crate) const HITS: usize = 4;
+}
+
+impl SslCtx {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, CtxInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn up_ref(&self) {
+        self.refs.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn release(p: *mut SslCtx) {
+        let Some(c) = obj_or_null(p) else { return };
+        if c.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SAFETY: last reference; `p` came from Box::into_raw in SSL_CTX_new.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    }
+
+    /// The hs context for the current settings, built on first use after a change.
+    pub(crate) fn context(&self) -> Result<Context, Error> {
+        let mut g = self.lock();
+        if let Some(c) = &g.built {
+            return Ok(c.clone());
+        }
+        let c = g.settings.build(&g.hooks)?;
+        g.built = Some(c.clone());
+        Ok(c)
+    }
+
+    fn change(&self, f: impl FnOnce(&mut Settings)) {
+        let mut g = self.lock();
+        f(&mut g.settings);
+        g.built = None;
+    }
+
+    pub(crate) fn bump(&self, which: usize) {
+        self.counters[which].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn fail(e: &Error) -> c_int {
+    err::push_error(e);
+    0
+}
+
+ffi_fn! {
+    /// `TLS_method`.
+    fn TLS_method() -> *const SslMethod = std::ptr::null(); { &TLS_METHOD }
+}
+ffi_fn! {
+    /// `TLS_client_method`.
+    fn TLS_client_method() -> *const SslMethod = std::ptr::null(); { &TLS_CLIENT_METHOD }
+}
+ffi_fn! {
+    /// `TLS_server_method`.
+    fn TLS_server_method() -> *const SslMethod = std::ptr::null(); { &TLS_SERVER_METHOD }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_new`.
+    fn SSL_CTX_new(method: *const SslMethod) -> *mut SslCtx = std::ptr::null_mut(); {
+        let Some(m) = obj(method) else { return std::ptr::null_mut() };
+        Box::into_raw(Box::new(SslCtx {
+            refs: AtomicI32::new(1),
+            role: m.role,
+            inner: Mutex::new(CtxInner {
+                settings: Settings::default(),
+                hooks: Hooks::default(),
+                built: None,
+                ex_data: BTreeMap::new(),
+                new_session_cb: None,
+            }),
+            counters: Default::default(),
+        }))
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_up_ref`.
+    fn SSL_CTX_up_ref(ctx: *mut SslCtx) -> c_int = 0; {
+        obj(ctx).map_or(0, |c| {
+            c.up_ref();
+            1
+        })
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_free`.
+    fn SSL_CTX_free(ctx: *mut SslCtx) {
+        SslCtx::release(ctx)
+    }
+}
+
+fn read_path(file: *const c_char) -> Result<Vec<u8>, Error> {
+    let path =
+        cstr(file).ok_or_else(|| Error::config(Reason::SSL_R_BAD_VALUE, "NULL file name"))?;
+    std::fs::read(path).map_err(|e| {
+        Error::config(
+            Reason::sys(e.raw_os_error().unwrap_or(0)),
+            format!("{path}: {e}"),
+        )
+    })
+}
+
+fn pem_blocks(pem: &[u8], label: &str) -> Vec<Vec<u8>> {
+    use rustls_pki_types::pem::{PemObject, SectionKind};
+    let want = match label {
+        "CERTIFICATE" => SectionKind::Certificate,
+        _ => SectionKind::PrivateKey,
+    };
+    <(SectionKind, Vec<u8>)>::pem_slice_iter(pem)
+        .filter_map(Result::ok)
+        .filter(|(k, _)| {
+            *k == want
+                || (label != "CERTIFICATE"
+                    && matches!(
+                        k,
+                        SectionKind::RsaPrivateKey
+                            | SectionKind::EcPrivateKey
+                            | SectionKind::PrivateKey
+                    ))
+        })
+        .map(|(_, d)| d)
+        .collect()
+}
+
+fn no_start_line() -> Error {
+    Error::config(
+        Reason::PEM_R_NO_START_LINE,
+        "no PEM block of the expected kind",
+    )
+}
+
+/// Validates a (chain, key) pair as `SSL_CTX_use_PrivateKey*` and `SSL_CTX_check_private_key` do.
+fn check_pair(chain: &[CertificateDer<'static>], key: &[u8]) -> Result<(), Error> {
+    let key = PrivateKeyDer::try_from(key.to_vec())
+        .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("private key: {e}")))?;
+    Context::builder()
+        .certificate_chain_der(chain.to_vec())
+        .private_key_der(key)
+        .build()
+        .map(|_| ())
+}
+
+fn use_chain(ctx: *mut SslCtx, chain: Vec<CertificateDer<'static>>) -> c_int {
+    let Some(c) = obj(ctx) else { return 0 };
+    if chain.is_empty() {
+        return fail(&no_start_line());
+    }
+    let key = c.lock().settings.key.clone();
+    if let Some(k) = key {
+        // OpenSSL drops a key that does not match a newly set certificate.
+        if check_pair(&chain, &k).is_err() {
+            c.change(|s| s.key = None);
+        }
+    }
+    c.change(|s| s.chain = Some(chain));
+    1
+}
+
+fn use_key(ctx: *mut SslCtx, key: Vec<u8>) -> c_int {
+    let Some(c) = obj(ctx) else { return 0 };
+    if PrivateKeyDer::try_from(key.clone()).is_err() {
+        return fail(&Error::config(Reason::SSL_R_BAD_VALUE, "not a private key"));
+    }
+    let chain = c.lock().settings.chain.clone();
+    if let Some(chain) = chain {
+        if let Err(e) = check_pair(&chain, &key) {
+            return fail(&e);
+        }
+    }
+    c.change(|s| s.key = Some(key));
+    1
+}
+
+ffi_fn! {
+    /// `SSL_CTX_use_certificate_chain_file` (PEM: the leaf, then its chain).
+    fn SSL_CTX_use_certificate_chain_file(ctx: *mut SslCtx, file: *const c_char) -> c_int = 0; {
+        match read_path(file) {
+            Ok(pem) => use_chain(ctx, pem_blocks(&pem, "CERTIFICATE").into_iter().map(CertificateDer::from).collect()),
+            Err(e) => fail(&e),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_use_certificate_file`: the first certificate of a PEM or DER file.
+    fn SSL_CTX_use_certificate_file(ctx: *mut SslCtx, file: *const c_char, kind: c_int) -> c_int = 0; {
+        let data = match read_path(file) {
+            Ok(d) => d,
+            Err(e) => return fail(&e),
+        };
+        let cert = match kind {
+            SSL_FILETYPE_PEM => pem_blocks(&data, "CERTIFICATE").into_iter().next(),
+            SSL_FILETYPE_ASN1 => Some(data),
+            _ => {
+                err::push_raw(ERR_LIB_SSL, SSL_R_BAD_SSL_FILETYPE, "");
+                return 0;
+            }
+        };
+        match cert {
+            Some(c) => use_chain(ctx, vec![CertificateDer::from(c)]),
+            None => fail(&no_start_line()),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_use_certificate_ASN1`.
+    fn SSL_CTX_use_certificate_ASN1(ctx: *mut SslCtx, len: c_int, d: *const u8) -> c_int = 0; {
+        let Some(der) = bytes(d, len.max(0) as usize) else { return 0 };
+        use_chain(ctx, vec![CertificateDer::from(der.to_vec())])
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_use_PrivateKey_file` (PEM or DER; PKCS#8, PKCS#1 or SEC1).
+    fn SSL_CTX_use_PrivateKey_file(ctx: *mut SslCtx, file: *const c_char, kind: c_int) -> c_int = 0; {
+        let data = match read_path(file) {
+            Ok(d) => d,
+            Err(e) => return fail(&e),
+        };
+        let key = match kind {
+            SSL_FILETYPE_PEM => pem_blocks(&data, "KEY").into_iter().next(),
+            SSL_FILETYPE_ASN1 => Some(data),
+            _ => {
+                err::push_raw(ERR_LIB_SSL, SSL_R_BAD_SSL_FILETYPE, "");
+                return 0;
+            }
+        };
+        match key {
+            Some(k) => use_key(ctx, k),
+            None => fail(&no_start_line()),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_use_PrivateKey_ASN1` (the type argument is not needed: the DER says it).
+    fn SSL_CTX_use_PrivateKey_ASN1(_pk: c_int, ctx: *mut SslCtx, d: *const u8, len: c_long) -> c_int = 0; {
+        let Some(der) = bytes(d, len.max(0) as usize) else { return 0 };
+        use_key(ctx, der.to_vec())
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_check_private_key`.
+    fn SSL_CTX_check_private_key(ctx: *const SslCtx) -> c_int = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        let (chain, key) = {
+            let g = c.lock();
+            (g.settings.chain.clone(), g.settings.key.clone())
+        };
+        match (chain, key) {
+            (None, _) => fail(&Error::config(SSL_R_NO_CERTIFICATE_ASSIGNED, "no certificate")),
+            (_, None) => fail(&Error::config(Reason::SSL_R_NO_PRIVATE_KEY_ASSIGNED, "no private key")),
+            (Some(ch), Some(k)) => match check_pair(&ch, &k) {
+                Ok(()) => 1,
+                Err(e) => fail(&e),
+            },
+        }
+    }
+}
+
+fn load_file(c: &SslCtx, file: &str) -> Result<(), Error> {
+    let pem = std::fs::read(file).map_err(|e| {
+        Error::config(
+            Reason::sys(e.raw_os_error().unwrap_or(0)),
+            format!("{file}: {e}"),
+        )
+    })?;
+    let certs = pem_blocks(&pem, "CERTIFICATE");
+    if certs.is_empty() {
+        return Err(no_start_line());
+    }
+    c.change(|s| s.trust.extend(certs.into_iter().map(CertificateDer::from)));
+    Ok(())
+}
+
+fn load_dir(c: &SslCtx, dir: &str) -> Result<(), Error> {
+    // OpenSSL looks certificates up by subject hash in the directory; hs loads every
+    // PEM certificate the directory holds, which trusts the same set.
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        Error::config(
+            Reason::sys(e.raw_os_error().unwrap_or(0)),
+            format!("{dir}: {e}"),
+        )
+    })?;
+    let mut found = Vec::new();
+    for entry in rd.flatten() {
+        if let Ok(pem) = std::fs::read(entry.path()) {
+            found.extend(pem_blocks(&pem, "CERTIFICATE"));
+        }
+    }
+    c.change(|s| s.trust.extend(found.into_iter().map(CertificateDer::from)));
+    Ok(())
+}
+
+ffi_fn! {
+    /// `SSL_CTX_load_verify_locations`.
+    fn SSL_CTX_load_verify_locations(ctx: *mut SslCtx, file: *const c_char, path: *const c_char) -> c_int = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        if file.is_null() && path.is_null() {
+            err::push_raw(ERR_LIB_SSL, err::ERR_R_PASSED_NULL_PARAMETER, "");
+            return 0;
+        }
+        if !file.is_null() {
+            let Some(f) = cstr(file) else { return 0 };
+            if let Err(e) = load_file(c, f) {
+                return fail(&e);
+            }
+        }
+        if !path.is_null() {
+            let Some(p) = cstr(path) else { return 0 };
+            if let Err(e) = load_dir(c, p) {
+                return fail(&e);
+            }
+        }
+        1
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_load_verify_file`.
+    fn SSL_CTX_load_verify_file(ctx: *mut SslCtx, file: *const c_char) -> c_int = 0; {
+        let (Some(c), Some(f)) = (obj(ctx), cstr(file)) else { return 0 };
+        match load_file(c, f) {
+            Ok(()) => 1,
+            Err(e) => fail(&e),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_load_verify_dir`.
+    fn SSL_CTX_load_verify_dir(ctx: *mut SslCtx, dir: *const c_char) -> c_int = 0; {
+        let (Some(c), Some(d)) = (obj(ctx), cstr(dir)) else { return 0 };
+        match load_dir(c, d) {
+            Ok(()) => 1,
+            Err(e) => fail(&e),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_default_verify_paths`: the system's trust store.
+    fn SSL_CTX_set_default_verify_paths(ctx: *mut SslCtx) -> c_int = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        c.change(|s| s.system_roots = true);
+        1
+    }
+}
+
+/// `SSL_verify_cb`.
+pub(crate) type VerifyCb = Option<unsafe extern "C" fn(c_int, *mut c_void) -> c_int>;
+
+/// hs cannot call a verify callback during certificate verification; a callback is refused
+/// with `ERR_R_UNSUPPORTED` on the error queue and the mode is set without it.
+pub(crate) fn refuse_verify_cb(cb: VerifyCb) {
+    if cb.is_some() {
+        err::push_raw(
+            ERR_LIB_SSL,
+            err::ERR_R_UNSUPPORTED,
+            "verify callbacks are not supported by hs",
+        );
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_verify`.
+    fn SSL_CTX_set_verify(ctx: *mut SslCtx, mode: c_int, cb: VerifyCb) {
+        let Some(c) = obj(ctx) else { return };
+        refuse_verify_cb(cb);
+        c.change(|s| s.verify_mode = mode);
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_verify_mode`.
+    fn SSL_CTX_get_verify_mode(ctx: *const SslCtx) -> c_int = 0; {
+        obj(ctx).map_or(0, |c| c.lock().settings.verify_mode)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_verify_depth` (recorded; webpki limits chain length itself).
+    fn SSL_CTX_set_verify_depth(ctx: *mut SslCtx, depth: c_int) {
+        if let Some(c) = obj(ctx) {
+            c.change(|s| s.verify_depth = depth);
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_verify_depth`.
+    fn SSL_CTX_get_verify_depth(ctx: *const SslCtx) -> c_int = 0; {
+        obj(ctx).map_or(0, |c| c.lock().settings.verify_depth)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_options`: returns the new options.
+    fn SSL_CTX_set_options(ctx: *mut SslCtx, op: u64) -> u64 = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        c.change(|s| s.options |= op);
+        c.lock().settings.options
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_clear_options`.
+    fn SSL_CTX_clear_options(ctx: *mut SslCtx, op: u64) -> u64 = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        c.change(|s| s.options &= !op);
+        c.lock().settings.options
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_options`.
+    fn SSL_CTX_get_options(ctx: *const SslCtx) -> u64 = 0; {
+        obj(ctx).map_or(0, |c| c.lock().settings.options)
+    }
+}
+
+/// Parses an OpenSSL cipher string into the suites hs knows. Explicit names are kept in
+/// order; `DEFAULT`, `ALL`, `HIGH`, `ECDHE`, `AESGCM` and `CHACHA20` stand for every suite
+/// hs has of the kind asked; `!x`, `-x`, `+x` and `@STRENGTH` are ignored. Nothing known →
+/// `SSL_R_NO_CIPHER_MATCH`, as OpenSSL.
+pub(crate) fn parse_suites(list: &str, tls13: bool) -> Result<Vec<String>, Error> {
+    let known: &[&str] = if tls13 { &TLS13_SUITES } else { &TLS12_SUITES };
+    let mut out: Vec<String> = Vec::new();
+    for tok in list.split([':', ',', ' ', ';']).filter(|t| !t.is_empty()) {
+        if tok.starts_with(['!', '-', '+', '@']) {
+            continue;
+        }
+        let add: Vec<&str> = match tok {
+            "DEFAULT" | "ALL" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" if !tls13 => known.to_vec(),
+            "AESGCM" if !tls13 => known
+                .iter()
+                .copied()
+                .filter(|s| s.contains("GCM"))
+                .collect(),
+            "CHACHA20" if !tls13 => known
+                .iter()
+                .copied()
+                .filter(|s| s.contains("CHACHA"))
+                .collect(),
+            t => known
+                .iter()
+                .copied()
+                .filter(|s| s.eq_ignore_ascii_case(t))
+                .collect(),
+        };
+        for s in add {
+            if !out.iter().any(|o| o == s) {
+                out.push(s.to_owned());
+            }
+        }
+    }
+    if out.is_empty() && !(tls13 && list.is_empty()) {
+        return Err(Error::config(
+            Reason::SSL_R_NO_CIPHER_MATCH,
+            format!("no cipher hs supports in {list:?}"),
+        ));
+    }
+    Ok(out)
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_ciphersuites` (TLS 1.3 suites).
+    fn SSL_CTX_set_ciphersuites(ctx: *mut SslCtx, s: *const c_char) -> c_int = 0; {
+        let (Some(c), Some(s)) = (obj(ctx), cstr(s)) else { return 0 };
+        match parse_suites(s, true) {
+            Ok(v) => {
+                c.change(|st| st.tls13_suites = Some(v));
+                1
+            }
+            Err(e) => fail(&e),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_cipher_list` (TLS 1.2 suites).
+    fn SSL_CTX_set_cipher_list(ctx: *mut SslCtx, s: *const c_char) -> c_int = 0; {
+        let (Some(c), Some(s)) = (obj(ctx), cstr(s)) else { return 0 };
+        match parse_suites(s, false) {
+            Ok(v) => {
+                c.change(|st| st.tls12_suites = Some(v));
+                1
+            }
+            Err(e) => fail(&e),
+        }
+    }
+}
+
+/// Splits ALPN wire format (length-prefixed names) into protocols; `None` if malformed.
+pub(crate) fn parse_alpn(wire: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while let Some((&n, tail)) = rest.split_first() {
+        let n = n as usize;
+        if n == 0 || tail.len() < n {
+            return None;
+        }
+        out.push(tail[..n].to_vec());
+        rest = &tail[n..];
+    }
+    Some(out)
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_alpn_protos`: 0 on success (OpenSSL's inverted convention).
+    fn SSL_CTX_set_alpn_protos(ctx: *mut SslCtx, protos: *const u8, len: c_uint) -> c_int = 1; {
+        let Some(c) = obj(ctx) else { return 1 };
+        let Some(wire) = bytes(protos, len as usize) else { return 1 };
+        match parse_alpn(wire) {
+            Some(p) => {
+                c.change(|s| s.alpn = p);
+                0
+            }
+            None => {
+                err::push_raw(ERR_LIB_SSL, Reason::SSL_R_BAD_VALUE.code, "malformed ALPN list");
+                1
+            }
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_alpn_select_cb`.
+    fn SSL_CTX_set_alpn_select_cb(ctx: *mut SslCtx, cb: Option<AlpnSelectCb>, arg: *mut c_void) {
+        let Some(c) = obj(ctx) else { return };
+        let mut g = c.lock();
+        g.hooks.alpn_select = cb.map(|cb| (cb, arg as usize));
+        g.built = None;
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_session_id_context` (recorded: rustls binds sessions to the context
+    /// that issued them).
+    fn SSL_CTX_set_session_id_context(ctx: *mut SslCtx, sid: *const u8, len: c_uint) -> c_int = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        if len > 32 {
+            err::push_raw(ERR_LIB_SSL, 273, "");
+            return 0;
+        }
+        let Some(d) = bytes(sid, len as usize) else { return 0 };
+        c.change(|s| s.sid_ctx = d.to_vec());
+        1
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_sess_set_new_cb`: called on a client when a session arrives
+    /// (with `SSL_SESS_CACHE_CLIENT` set), once per TLS 1.3 ticket.
+    fn SSL_CTX_sess_set_new_cb(ctx: *mut SslCtx, cb: Option<NewSessionCb>) {
+        if let Some(c) = obj(ctx) {
+            c.lock().new_session_cb = cb;
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_timeout`: returns the previous timeout.
+    fn SSL_CTX_set_timeout(ctx: *mut SslCtx, t: c_long) -> c_long = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        let old = c.lock().settings.timeout;
+        c.change(|s| s.timeout = t);
+        old
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_timeout`.
+    fn SSL_CTX_get_timeout(ctx: *const SslCtx) -> c_long = 0; {
+        obj(ctx).map_or(0, |c| c.lock().settings.timeout)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_ex_data`.
+    fn SSL_CTX_set_ex_data(ctx: *mut SslCtx, idx: c_int, arg: *mut c_void) -> c_int = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        c.lock().ex_data.insert(idx, arg as usize);
+        1
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_ex_data`.
+    fn SSL_CTX_get_ex_data(ctx: *const SslCtx, idx: c_int) -> *mut c_void = std::ptr::null_mut(); {
+        obj(ctx).and_then(|c| c.lock().ex_data.get(&idx).copied()).unwrap_or(0) as *mut c_void
+    }
+}
+
+/// Applies a min/max protocol version ctrl; 0 (with `SSL_R_UNSUPPORTED_PROTOCOL`) for a
+/// number that is no TLS version, or a maximum below TLS 1.2 (hs has no TLS 1.0/1.1).
+pub(crate) fn proto_version(s: &mut Settings, max: bool, v: c_long) -> c_long {
+    let v = v as c_int;
+    if v != 0 && version_of(v).is_none() {
+        err::push_reason(SSL_R_UNSUPPORTED_PROTOCOL, "unknown protocol version");
+        return 0;
+    }
+    if max && v != 0 && v < 0x0303 {
+        err::push_reason(
+            SSL_R_UNSUPPORTED_PROTOCOL,
+            "hs speaks TLS 1.2 and TLS 1.3 only",
+        );
+        return 0;
+    }
+    if max {
+        s.max_version = v;
+    } else {
+        s.min_version = v;
+    }
+    1
+}
+
+ffi_fn! {
+    /// `SSL_CTX_ctrl`: min/max protocol version, mode, session cache mode, the `sess_*`
+    /// counters, groups list. Other commands return 0.
+    fn SSL_CTX_ctrl(ctx: *mut SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        let counter = |i: usize| c.counters[i].load(Ordering::Relaxed) as c_long;
+        match cmd {
+            SSL_CTRL_SET_MIN_PROTO_VERSION | SSL_CTRL_SET_MAX_PROTO_VERSION => {
+                let mut r = 0;
+                c.change(|s| r = proto_version(s, cmd == SSL_CTRL_SET_MAX_PROTO_VERSION, larg));
+                r
+            }
+            SSL_CTRL_GET_MIN_PROTO_VERSION => c.lock().settings.min_version as c_long,
+            SSL_CTRL_GET_MAX_PROTO_VERSION => c.lock().settings.max_version as c_long,
+            SSL_CTRL_MODE => {
+                c.change(|s| s.mode |= larg as u64);
+                c.lock().settings.mode as c_long
+            }
+            SSL_CTRL_CLEAR_MODE => {
+                c.change(|s| s.mode &= !(larg as u64));
+                c.lock().settings.mode as c_long
+            }
+            SSL_CTRL_SET_SESS_CACHE_MODE => {
+                let old = c.lock().settings.cache_mode;
+                c.change(|s| s.cache_mode = larg);
+                old
+            }
+            SSL_CTRL_GET_SESS_CACHE_MODE => c.lock().settings.cache_mode,
+            SSL_CTRL_SESS_CONNECT => counter(counter::CONNECT),
+            SSL_CTRL_SESS_CONNECT_GOOD => counter(counter::CONNECT_GOOD),
+            SSL_CTRL_SESS_ACCEPT => counter(counter::ACCEPT),
+            SSL_CTRL_SESS_ACCEPT_GOOD => counter(counter::ACCEPT_GOOD),
+            SSL_CTRL_SESS_HIT => counter(counter::HITS),
+            SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG => {
+                let mut g = c.lock();
+                g.hooks.servername_arg = parg as usize;
+                g.built = None;
+                1
+            }
+            SSL_CTRL_SET_GROUPS_LIST => {
+                let Some(list) = cstr(parg.cast()) else { return 0 };
+                match groups_list(list) {
+                    Ok(g) => {
+                        c.change(|s| s.groups = Some(g));
+                        1
+                    }
+                    Err(e) => fail(&e) as c_long,
+                }
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// Validates a groups list (`X25519:P-256`) against what hs has.
+pub(crate) fn groups_list(list: &str) -> Result<Vec<String>, Error> {
+    let names: Vec<String> = list
+        .split(':')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    Context::builder().groups(&refs)?;
+    Ok(names)
+}
+
+ffi_fn! {
+    /// `SSL_CTX_callback_ctrl`: `SSL_CTRL_SET_TLSEXT_SERVERNAME_CB` (53).
+    fn SSL_CTX_callback_ctrl(ctx: *mut SslCtx, cmd: c_int, fp: Option<unsafe extern "C" fn()>) -> c_long = 0; {
+        let Some(c) = obj(ctx) else { return 0 };
+        if cmd != 53 {
+            return 0;
+        }
+        let mut g = c.lock();
+        g.hooks.servername = fp.map(|f| {
+            // SAFETY: for command 53 OpenSSL documents the function as a servername callback
+            // `int (*)(SSL *, int *, void *)`; the C caller cast it to `void (*)(void)`.
+            unsafe { std::mem::transmute::<unsafe extern "C" fn(), ServernameCb>(f) }
+        });
+        g.built = None;
+        1
+    }
+}

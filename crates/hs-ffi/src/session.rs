@@ -1,0 +1,65 @@
+//! `SSL_SESSION`: a reference-counted hs session.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use libc::c_int;
+
+use crate::boundary::{ffi_fn, obj, obj_or_null};
+
+/// `SSL_SESSION`.
+pub(crate) struct SslSession {
+    refs: AtomicI32,
+    pub(crate) session: hs_core::Session,
+}
+
+impl SslSession {
+    pub(crate) fn new(session: hs_core::Session) -> *mut SslSession {
+        Box::into_raw(Box::new(SslSession {
+            refs: AtomicI32::new(1),
+            session,
+        }))
+    }
+
+    pub(crate) fn up_ref(&self) {
+        self.refs.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn release(p: *mut SslSession) {
+        let Some(s) = obj_or_null(p) else { return };
+        if s.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SAFETY: last reference; `p` came from Box::into_raw in `new`.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_SESSION_free`.
+    fn SSL_SESSION_free(s: *mut SslSession) {
+        SslSession::release(s)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_SESSION_up_ref`.
+    fn SSL_SESSION_up_ref(s: *mut SslSession) -> c_int = 0; {
+        obj(s).map_or(0, |s| {
+            s.up_ref();
+            1
+        })
+    }
+}
+
+ffi_fn! {
+    /// `SSL_SESSION_is_resumable`.
+    fn SSL_SESSION_is_resumable(s: *const SslSession) -> c_int = 0; {
+        obj(s).map_or(0, |s| s.session.is_resumable() as c_int)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_SESSION_get_protocol_version`.
+    fn SSL_SESSION_get_protocol_version(s: *const SslSession) -> c_int = 0; {
+        obj(s).and_then(|s| s.session.protocol_version()).unwrap_or(0)
+    }
+}

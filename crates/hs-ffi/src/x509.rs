@@ -1,0 +1,293 @@
+//! `X509` (minimal): peer certificates as DER, their subject and issuer names, and
+//! `STACK_OF(X509)` for the peer chain.
+
+use std::ffi::CString;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use hs_core::VerifyCode;
+use libc::{c_char, c_int, c_long, c_void};
+
+use crate::boundary::{ffi_fn, obj, obj_or_null};
+
+/// `X509_NAME`: a distinguished name, kept as OpenSSL's one-line form.
+#[derive(Debug)]
+pub(crate) struct X509Name {
+    oneline: String,
+}
+
+/// `X509`: a certificate.
+pub(crate) struct X509 {
+    refs: AtomicI32,
+    der: Vec<u8>,
+    subject: X509Name,
+    issuer: X509Name,
+}
+
+impl X509 {
+    pub(crate) fn new(der: Vec<u8>) -> *mut X509 {
+        let (issuer, subject) = names(&der).unwrap_or_default();
+        Box::into_raw(Box::new(X509 {
+            refs: AtomicI32::new(1),
+            der,
+            subject: X509Name { oneline: subject },
+            issuer: X509Name { oneline: issuer },
+        }))
+    }
+
+    pub(crate) fn up_ref(&self) {
+        self.refs.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn release(p: *mut X509) {
+        let Some(x) = obj_or_null(p) else { return };
+        if x.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SAFETY: last reference; `p` came from Box::into_raw in `new`.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    }
+}
+
+/// `STACK_OF(X509)`: owns one reference on each certificate.
+pub(crate) struct CertStack {
+    items: Vec<*mut X509>,
+}
+
+impl CertStack {
+    pub(crate) fn new(items: Vec<*mut X509>) -> *mut CertStack {
+        Box::into_raw(Box::new(CertStack { items }))
+    }
+
+    pub(crate) fn release(p: *mut CertStack) {
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: a stack is owned by exactly one SSL, which releases it once.
+        let s = unsafe { Box::from_raw(p) };
+        for x in s.items {
+            X509::release(x);
+        }
+    }
+}
+
+/// One DER element: (tag, contents, rest).
+fn der(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&l0, mut rest) = rest.split_first()?;
+    let len = if l0 < 0x80 {
+        l0 as usize
+    } else {
+        let n = (l0 & 0x7f) as usize;
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let v = rest[..n].iter().fold(0usize, |a, &b| (a << 8) | b as usize);
+        rest = &rest[n..];
+        v
+    };
+    if rest.len() < len {
+        return None;
+    }
+    Some((tag, &rest[..len], &rest[len..]))
+}
+
+fn oid_name(oid: &[u8]) -> String {
+    match oid {
+        [0x55, 0x04, 0x03] => "CN".into(),
+        [0x55, 0x04, 0x06] => "C".into(),
+        [0x55, 0x04, 0x07] => "L".into(),
+        [0x55, 0x04, 0x08] => "ST".into(),
+        [0x55, 0x04, 0x0a] => "O".into(),
+        [0x55, 0x04, 0x0b] => "OU".into(),
+        [0x55, 0x04, 0x05] => "serialNumber".into(),
+        [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01] => "emailAddress".into(),
+        _ => {
+            let mut parts = Vec::new();
+            if let Some((&first, rest)) = oid.split_first() {
+                parts.push((first / 40) as u64);
+                parts.push((first % 40) as u64);
+                let mut v = 0u64;
+                for &b in rest {
+                    v = (v << 7) | (b & 0x7f) as u64;
+                    if b & 0x80 == 0 {
+                        parts.push(v);
+                        v = 0;
+                    }
+                }
+            }
+            parts
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
+        }
+    }
+}
+
+/// OpenSSL's `X509_NAME_oneline` form: `/C=XX/O=Org/CN=name`.
+fn oneline(name: &[u8]) -> Option<String> {
+    let mut out = String::new();
+    let mut rdns = name;
+    while !rdns.is_empty() {
+        let (_, set, rest) = der(rdns)?;
+        rdns = rest;
+        let mut atvs = set;
+        while !atvs.is_empty() {
+            let (_, atv, rest) = der(atvs)?;
+            atvs = rest;
+            let (_, oid, after) = der(atv)?;
+            let (_, value, _) = der(after)?;
+            out.push('/');
+            out.push_str(&oid_name(oid));
+            out.push('=');
+            out.push_str(&String::from_utf8_lossy(value));
+        }
+    }
+    Some(out)
+}
+
+/// (issuer, subject) of a certificate.
+fn names(cert: &[u8]) -> Option<(String, String)> {
+    let (_, certificate, _) = der(cert)?;
+    let (_, tbs, _) = der(certificate)?;
+    let mut rest = tbs;
+    let (tag, _, r) = der(rest)?;
+    if tag == 0xa0 {
+        rest = r; // explicit version
+    }
+    let (_, _, r) = der(rest)?; // serial
+    let (_, _, r) = der(r)?; // signature algorithm
+    let (_, issuer, r) = der(r)?;
+    let (_, _, r) = der(r)?; // validity
+    let (_, subject, _) = der(r)?;
+    Some((oneline(issuer)?, oneline(subject)?))
+}
+
+ffi_fn! {
+    /// `X509_free`.
+    fn X509_free(x: *mut X509) {
+        X509::release(x)
+    }
+}
+
+ffi_fn! {
+    /// `X509_up_ref`.
+    fn X509_up_ref(x: *mut X509) -> c_int = 0; {
+        obj(x).map_or(0, |x| {
+            x.up_ref();
+            1
+        })
+    }
+}
+
+ffi_fn! {
+    /// `i2d_X509`: the DER length; with `out` set, copies it and advances `*out`
+    /// (or allocates with `CRYPTO_malloc` when `*out` is NULL).
+    fn i2d_X509(x: *const X509, out: *mut *mut u8) -> c_int = -1; {
+        let Some(x) = obj(x) else { return -1 };
+        let n = x.der.len();
+        if out.is_null() {
+            return n as c_int;
+        }
+        // SAFETY: `out` is a valid `unsigned char **` (C contract).
+        let dst = unsafe { *out };
+        if dst.is_null() {
+            // SAFETY: malloc may be called with any size.
+            let p = unsafe { libc::malloc(n.max(1)) }.cast::<u8>();
+            if p.is_null() {
+                return -1;
+            }
+            // SAFETY: `p` holds n bytes; `out` is writable.
+            unsafe {
+                std::ptr::copy_nonoverlapping(x.der.as_ptr(), p, n);
+                *out = p;
+            }
+        } else {
+            // SAFETY: OpenSSL's contract: `*out` has room for the encoding; it is advanced past it.
+            unsafe {
+                std::ptr::copy_nonoverlapping(x.der.as_ptr(), dst, n);
+                *out = dst.add(n);
+            }
+        }
+        n as c_int
+    }
+}
+
+ffi_fn! {
+    /// `X509_get_subject_name`.
+    fn X509_get_subject_name(x: *const X509) -> *mut X509Name = std::ptr::null_mut(); {
+        obj(x).map_or(std::ptr::null_mut(), |x| &x.subject as *const X509Name as *mut X509Name)
+    }
+}
+
+ffi_fn! {
+    /// `X509_get_issuer_name`.
+    fn X509_get_issuer_name(x: *const X509) -> *mut X509Name = std::ptr::null_mut(); {
+        obj(x).map_or(std::ptr::null_mut(), |x| &x.issuer as *const X509Name as *mut X509Name)
+    }
+}
+
+ffi_fn! {
+    /// `X509_NAME_oneline`: into `buf` (`size` bytes), or a `CRYPTO_malloc`ed copy when `buf` is NULL.
+    fn X509_NAME_oneline(name: *const X509Name, buf: *mut c_char, size: c_int) -> *mut c_char = std::ptr::null_mut(); {
+        let Some(n) = obj(name) else { return std::ptr::null_mut() };
+        let text = CString::new(n.oneline.as_str()).unwrap_or_default();
+        let bytes = text.as_bytes_with_nul();
+        if buf.is_null() {
+            // SAFETY: malloc with a non-zero size.
+            let p = unsafe { libc::malloc(bytes.len()) }.cast::<c_char>();
+            if !p.is_null() {
+                // SAFETY: `p` holds bytes.len() bytes.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr().cast(), p, bytes.len()) };
+            }
+            return p;
+        }
+        if size <= 0 {
+            return buf;
+        }
+        let n = (bytes.len() - 1).min(size as usize - 1);
+        // SAFETY: `buf` has `size` writable bytes (C contract); n + 1 <= size.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr().cast(), buf, n);
+            *buf.add(n) = 0;
+        }
+        buf
+    }
+}
+
+ffi_fn! {
+    /// `X509_verify_cert_error_string`.
+    fn X509_verify_cert_error_string(n: c_long) -> *const c_char = std::ptr::null(); {
+        crate::init::static_cstr(VerifyCode(n as i32).text())
+    }
+}
+
+ffi_fn! {
+    /// `OPENSSL_sk_num` (behind `sk_X509_num`): -1 for NULL.
+    fn OPENSSL_sk_num(st: *const CertStack) -> c_int = -1; {
+        obj_or_null(st).map_or(-1, |s| s.items.len() as c_int)
+    }
+}
+
+ffi_fn! {
+    /// `OPENSSL_sk_value` (behind `sk_X509_value`): NULL out of range.
+    fn OPENSSL_sk_value(st: *const CertStack, i: c_int) -> *mut c_void = std::ptr::null_mut(); {
+        obj_or_null(st)
+            .and_then(|s| usize::try_from(i).ok().and_then(|i| s.items.get(i).copied()))
+            .map_or(std::ptr::null_mut(), |x| x.cast())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_out_in_openssl_oneline_form() {
+        use rustls_pki_types::pem::PemObject;
+        let pki = hs_core::testing::TestPki::new("localhost");
+        let der = rustls_pki_types::CertificateDer::from_pem_slice(pki.ca_pem()).expect("CA PEM");
+        let (issuer, subject) = names(&der).expect("parses");
+        assert!(subject.starts_with('/'), "{subject}");
+        assert_eq!(issuer, subject, "a root is self-issued");
+    }
+}

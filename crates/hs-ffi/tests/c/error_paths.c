@@ -1,0 +1,140 @@
+/*
+ * Error paths: calls before a role is set, before and during a handshake, NULL arguments,
+ * bad files, a client that does not trust the server (SSL_VERIFY_PEER and SSL_VERIFY_NONE),
+ * and an EOF in the middle of a handshake over memory BIOs.
+ * Usage: error_paths <ca.pem> <chain.pem> <key.pem>
+ */
+#include "trace.h"
+
+static SSL_CTX *server_ctx(const char *chain, const char *key)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (SSL_CTX_use_certificate_chain_file(ctx, chain) != 1 || SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+        return NULL;
+    SSL_CTX_set1_groups_list(ctx, "X25519:P-256");
+    return ctx;
+}
+
+/* Shuttles bytes between two memory-BIO pairs until both sides stop moving. */
+static void pump(SSL *c, SSL *s, const char *what)
+{
+    int cdone = 0, sdone = 0;
+    for (int i = 0; i < 50 && !(cdone && sdone); i++) {
+        if (!cdone) {
+            int r = SSL_do_handshake(c);
+            int e = trace(0, "client", what, c, r, 1);
+            cdone = r == 1 || (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE);
+        }
+        if (!sdone) {
+            int r = SSL_do_handshake(s);
+            int e = trace(1, "server", what, s, r, 1);
+            sdone = r == 1 || (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE);
+        }
+    }
+}
+
+static void verify_case(const char *name, int mode, const char *chain, const char *key)
+{
+    printf("== %s\n", name);
+    trace_reset();
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set1_groups_list(cctx, "X25519:P-256");
+    SSL_CTX_set_verify(cctx, mode, NULL);
+    SSL_CTX *sctx = server_ctx(chain, key);
+    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+    BIO *cb, *sb;
+    BIO_new_bio_pair(&cb, 0, &sb, 0);
+    SSL_set_bio(c, cb, cb);
+    SSL_set_bio(s, sb, sb);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    pump(c, s, "do_handshake");
+    printf("client verify_result=%ld (%s)\n", SSL_get_verify_result(c),
+           X509_verify_cert_error_string(SSL_get_verify_result(c)));
+    int r = SSL_do_handshake(c);
+    trace(0, "client", "do_handshake_again", c, r, 1);
+    SSL_free(c);
+    SSL_free(s);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
+    const char *chain = argv[2], *key = argv[3];
+    char buf[64];
+
+    puts("== no_role");
+    SSL_CTX *cctx = SSL_CTX_new(TLS_method());
+    SSL *c = SSL_new(cctx);
+    BIO *m1 = BIO_new(BIO_s_mem()), *m2 = BIO_new(BIO_s_mem());
+    SSL_set_bio(c, m1, m2);
+    trace(0, "client", "do_handshake", c, SSL_do_handshake(c), 1);
+    trace(0, "client", "shutdown", c, SSL_shutdown(c), 1);
+    printf("in_init=%d in_before=%d is_server=%d state=%s\n", SSL_in_init(c), SSL_in_before(c), SSL_is_server(c),
+           SSL_state_string_long(c));
+
+    puts("== read_before_handshake");
+    trace_reset();
+    SSL_set_connect_state(c);
+    trace(0, "client", "read", c, SSL_read(c, buf, sizeof buf), 1);
+    printf("wrote_client_hello=%d\n", BIO_pending(m2) > 0);
+    trace(0, "client", "write", c, SSL_write(c, "x", 1), 1);
+    trace(0, "client", "shutdown_mid_handshake", c, SSL_shutdown(c), 1);
+
+    puts("== eof_mid_handshake");
+    trace_reset();
+    BIO_set_mem_eof_return(m1, 0);
+    trace(0, "client", "do_handshake", c, SSL_do_handshake(c), 1);
+    trace(0, "client", "do_handshake_again", c, SSL_do_handshake(c), 1);
+    SSL_free(c);
+
+    puts("== null_arguments");
+    trace_reset();
+    printf("SSL_CTX_new(NULL)=%s\n", SSL_CTX_new(NULL) == NULL ? "NULL" : "obj");
+    printf("queued=%d\n", ERR_peek_error() != 0);
+    ERR_clear_error();
+    printf("BIO_free(NULL)=%d\n", BIO_free(NULL));
+    SSL_free(NULL);
+    SSL_CTX_free(NULL);
+    SSL_SESSION_free(NULL);
+    X509_free(NULL);
+    BIO_free_all(NULL);
+    printf("cipher_name(NULL)=%s\n", SSL_CIPHER_get_name(NULL));
+    printf("sk_X509_num(NULL)=%d\n", sk_X509_num(NULL));
+
+    puts("== bad_files");
+    SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+    int r = SSL_CTX_use_certificate_chain_file(sctx, "/nonexistent/cert.pem");
+    unsigned long e = ERR_get_error();
+    printf("chain_file(missing)=%d lib=%d\n", r, ERR_GET_LIB(e));
+    ERR_clear_error();
+    r = SSL_CTX_use_PrivateKey_file(sctx, chain, SSL_FILETYPE_PEM);
+    printf("key_file(cert)=%d queued=%d\n", r, ERR_peek_error() != 0);
+    ERR_clear_error();
+    r = SSL_CTX_check_private_key(sctx);
+    printf("check_private_key(empty)=%d queued=%d\n", r, ERR_peek_error() != 0);
+    ERR_clear_error();
+    SSL_CTX_use_certificate_chain_file(sctx, chain);
+    SSL_CTX_use_PrivateKey_file(sctx, key, SSL_FILETYPE_PEM);
+    printf("check_private_key(pair)=%d\n", SSL_CTX_check_private_key(sctx));
+    r = SSL_CTX_set_cipher_list(sctx, "NOT-A-CIPHER");
+    printf("set_cipher_list(bogus)=%d queued=%d\n", r, ERR_peek_error() != 0);
+    ERR_clear_error();
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(cctx);
+
+    verify_case("unknown_ca_verify_peer", SSL_VERIFY_PEER, chain, key);
+    verify_case("unknown_ca_verify_none", SSL_VERIFY_NONE, chain, key);
+
+    puts("== error_strings");
+    char text[256];
+    ERR_error_string_n(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED), text, sizeof text);
+    SSL_load_error_strings();
+    ERR_error_string_n(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED), text, sizeof text);
+    puts(text);
+    printf("%s / %s\n", ERR_lib_error_string(ERR_PACK(ERR_LIB_SSL, 0, 0)),
+           ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER)));
+    return 0;
+}

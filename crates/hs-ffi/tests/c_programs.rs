@@ -1,0 +1,288 @@
+//! Builds the C programs of `tests/c/` three ways — OpenSSL's headers with `-lssl -lcrypto`,
+//! OpenSSL's headers with `-lhs_ffi` only, hs_ffi's headers with `-lhs_ffi` only — runs
+//! them (each bounded by a timeout) and requires identical traces. Also compares every
+//! constant of hs_ffi's headers with OpenSSL's, and checks what `libhs_ffi.so` exports.
+//!
+//! These tests need gcc, OpenSSL 3's headers and libraries (libssl-dev) and binutils;
+//! `cargo xtask c-tests` installs them and runs `cargo test -p hs-ffi --test c_programs --
+//! --ignored`. Without them the tests fail and say what is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// target/<profile>: the test binary lives in target/<profile>/deps.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>")
+        .to_path_buf();
+    assert!(
+        dir.join("libhs_ffi.so").exists(),
+        "libhs_ffi.so not found in {}: build the crate (cargo build -p hs-ffi) first",
+        dir.display()
+    );
+    dir
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hs-ffi-c-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("scratch directory");
+    d
+}
+
+/// PEM files for the programs: CA, server chain (leaf + CA-issued), key.
+fn pki(dir: &Path) -> [PathBuf; 3] {
+    let pki = hs_core::testing::TestPki::new("localhost");
+    let ca = dir.join("ca.pem");
+    let chain = dir.join("chain.pem");
+    let key = dir.join("key.pem");
+    std::fs::write(&ca, pki.ca_pem()).expect("write ca");
+    std::fs::write(&chain, &pki.server().chain_pem).expect("write chain");
+    std::fs::write(&key, &pki.server().key_pem).expect("write key");
+    [ca, chain, key]
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Build {
+    /// OpenSSL's headers, linked with libssl and libcrypto.
+    Libssl,
+    /// OpenSSL's headers, linked with libhs_ffi only.
+    HsSystemHeaders,
+    /// hs_ffi's headers, linked with libhs_ffi only.
+    HsOwnHeaders,
+}
+
+fn compile(src: &Path, out: &Path, build: Build) {
+    let mut cmd = Command::new("gcc");
+    cmd.args([
+        "-std=c11",
+        "-D_POSIX_C_SOURCE=200809L",
+        "-Wall",
+        "-Werror",
+        "-O1",
+        "-g",
+        "-o",
+    ])
+    .arg(out)
+    .arg("-I")
+    .arg(crate_dir().join("tests/c"));
+    if let Build::HsOwnHeaders = build {
+        cmd.arg("-I").arg(crate_dir().join("include"));
+    }
+    cmd.arg(src);
+    match build {
+        Build::Libssl => {
+            cmd.args(["-lssl", "-lcrypto"]);
+        }
+        Build::HsSystemHeaders | Build::HsOwnHeaders => {
+            let lib = lib_dir();
+            cmd.arg("-L")
+                .arg(&lib)
+                .arg(format!("-Wl,-rpath,{}", lib.display()))
+                .arg("-lhs_ffi");
+        }
+    }
+    cmd.arg("-lpthread");
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "gcc could not be started ({e}); install gcc and libssl-dev (cargo xtask c-tests does)"
+        )
+    });
+    assert!(
+        out.status.success(),
+        "gcc failed for {} ({build:?}):\n{}",
+        src.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `exe` with `args`, killed after `limit`; returns stdout.
+fn run(exe: &Path, args: &[PathBuf], limit: Duration) -> String {
+    let mut child = Command::new(exe)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", exe.display()));
+    let start = Instant::now();
+    loop {
+        match child.try_wait().expect("wait") {
+            Some(_) => break,
+            None if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{} did not finish within {limit:?}", exe.display());
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    let out = child.wait_with_output().expect("output");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n{stdout}\n{}",
+        exe.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Builds `name.c` three ways, runs each, and requires the same trace from all three.
+fn same_trace_three_ways(name: &str) {
+    let dir = scratch(name);
+    let args = pki(&dir).to_vec();
+    let src = crate_dir().join("tests/c").join(format!("{name}.c"));
+    let mut traces = Vec::new();
+    for build in [Build::Libssl, Build::HsSystemHeaders, Build::HsOwnHeaders] {
+        let exe = dir.join(format!("{name}-{build:?}"));
+        compile(&src, &exe, build);
+        traces.push((build, run(&exe, &args, Duration::from_secs(120))));
+    }
+    let (_, reference) = &traces[0];
+    assert!(!reference.is_empty(), "{name}: no trace");
+    for (build, trace) in &traces[1..] {
+        if trace != reference {
+            let diff: Vec<String> = reference
+                .lines()
+                .zip(trace.lines())
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .take(5)
+                .map(|(i, (a, b))| format!("line {}: libssl `{a}` vs {build:?} `{b}`", i + 1))
+                .collect();
+            panic!(
+                "{name}: {build:?} trace differs from libssl ({} vs {} lines):\n{}",
+                reference.lines().count(),
+                trace.lines().count(),
+                diff.join("\n")
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn bio_pair_handshakes_at_every_buffer_size_trace_as_libssl() {
+    same_trace_three_ways("pair_handshake");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn error_paths_and_verify_modes_trace_as_libssl() {
+    same_trace_three_ways("error_paths");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn every_header_constant_has_openssls_value() {
+    let dir = scratch("constants");
+    let src = crate_dir().join("tests/c/constants.c");
+    let sys = dir.join("constants-sys");
+    let ours = dir.join("constants-ours");
+    for (exe, own) in [(&sys, false), (&ours, true)] {
+        let mut cmd = Command::new("gcc");
+        cmd.args(["-Wall", "-Werror", "-o"])
+            .arg(exe)
+            .arg("-I")
+            .arg(crate_dir().join("tests/c"));
+        if own {
+            cmd.arg("-I").arg(crate_dir().join("include"));
+        }
+        let out = cmd
+            .arg(&src)
+            .output()
+            .expect("gcc (install gcc and libssl-dev)");
+        assert!(
+            out.status.success(),
+            "gcc: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let a = run(&sys, &[], Duration::from_secs(10));
+    let b = run(&ours, &[], Duration::from_secs(10));
+    assert!(a.lines().count() > 250, "the constants list is complete");
+    assert_eq!(a, b, "hs_ffi's headers give other values than OpenSSL's");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every function hs_ffi's headers declare, as the library must export it.
+fn declared_functions() -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(crate_dir().join("include/openssl")).expect("include dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("header");
+        for line in text.lines() {
+            let line = line.trim().replace("STACK_OF(X509)", "STACK");
+            let line = line.as_str();
+            if line.starts_with('#')
+                || line.starts_with("static")
+                || line.starts_with("typedef")
+                || !line.ends_with(");")
+            {
+                continue;
+            }
+            if let Some(open) = line.find('(') {
+                let head = &line[..open];
+                let name = head.rsplit([' ', '*']).next().unwrap_or("");
+                if !name.is_empty() && !line.starts_with('*') {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+#[ignore = "needs binutils (nm): run by `cargo xtask c-tests`"]
+fn the_library_exports_what_the_headers_declare_and_nothing_else() {
+    let lib = lib_dir().join("libhs_ffi.so");
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&lib)
+        .output()
+        .expect("nm (install binutils)");
+    assert!(out.status.success());
+    let exported: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        .collect();
+    let allowed = [
+        "SSL_", "SSL", "TLS_", "BIO_", "ERR_", "X509_", "OPENSSL_", "OpenSSL_", "CRYPTO_",
+        "i2d_X509", "hs_",
+    ];
+    for sym in &exported {
+        assert!(
+            allowed.iter().any(|p| sym.starts_with(p)),
+            "{sym} is exported outside OpenSSL's namespace"
+        );
+    }
+    let declared = declared_functions();
+    assert!(
+        declared.len() > 140,
+        "parsed the headers ({} functions)",
+        declared.len()
+    );
+    for f in &declared {
+        assert!(
+            exported.contains(f),
+            "{f} is declared in include/openssl but not exported"
+        );
+    }
+    for f in &exported {
+        assert!(
+            declared.contains(f),
+            "{f} is exported but not declared in include/openssl"
+        );
+    }
+}
