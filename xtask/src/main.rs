@@ -11,6 +11,7 @@
 //! streamed to the terminal. A tool that is missing is installed (see [`tools`]) or the command
 //! fails saying what is missing and how to install it; nothing is skipped silently.
 
+mod c_tests;
 mod deny;
 mod report;
 mod test_all;
@@ -26,6 +27,7 @@ commands:
   test-all   run every step CI runs (fmt, clippy, test, deny) and print a table of the results;
              exits non-zero if any step failed
   deny       cargo deny check licenses bans sources (installs cargo-deny if it is missing)
+  c-tests    hs-ffi's C programs against libssl and libhs_ffi: identical traces required
   help       print this message
 
 environment:
@@ -58,6 +60,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("c-tests") => match c_tests::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("xtask c-tests: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Some(other) => {
             eprintln!("xtask: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)

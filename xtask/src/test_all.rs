@@ -48,6 +48,11 @@ pub(crate) const STEPS: &[Step] = &[
         run: crate::deny::run,
         later_steps_need_it: false,
     },
+    Step {
+        name: "c-tests",
+        run: crate::c_tests::run,
+        later_steps_need_it: false,
+    },
 ];
 
 /// Runs every step of [`STEPS`] and prints the table; fails if any step failed.
