@@ -13,6 +13,7 @@
 
 mod c_tests;
 mod deny;
+mod fuzz;
 mod report;
 mod test_all;
 mod tools;
@@ -28,6 +29,8 @@ commands:
              exits non-zero if any step failed
   deny       cargo deny check licenses bans sources (installs cargo-deny if it is missing)
   c-tests    hs-ffi's C programs against libssl and libhs_ffi: identical traces required
+  fuzz TARGET --time SECONDS | fuzz --all --time SECONDS
+             run cargo-fuzz targets (server_handshake, client_handshake, pair_faults) on stable Rust
   help       print this message
 
 environment:
@@ -37,7 +40,7 @@ environment:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str);
-    if let Some(extra) = args.get(1) {
+    if let Some(extra) = args.get(1).filter(|_| command != Some("fuzz")) {
         eprintln!("xtask: unexpected argument `{extra}`\n\n{USAGE}");
         return ExitCode::from(2);
     }
@@ -60,6 +63,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("fuzz") => match fuzz::run_command(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("xtask fuzz: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Some("c-tests") => match c_tests::run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {

@@ -53,6 +53,11 @@ pub(crate) const STEPS: &[Step] = &[
         run: crate::c_tests::run,
         later_steps_need_it: false,
     },
+    Step {
+        name: "fuzz-smoke",
+        run: crate::fuzz::smoke,
+        later_steps_need_it: false,
+    },
 ];
 
 /// Runs every step of [`STEPS`] and prints the table; fails if any step failed.
