@@ -26,6 +26,73 @@ impl<'a, 'b, S> PollIo<'a, 'b, S> {
     }
 }
 
+/// Where a handshake's reads stand in the TLS record stream: during the handshake hs-core
+/// is handed one record at a time, so that the handshake ends with the record that
+/// completes it and whatever the peer sent after it (application data, its close_notify)
+/// is still in the transport for the first read. hs-core, given the client's Finished, its
+/// first data and its close_notify in one read, fails the server's handshake with
+/// ZERO_RETURN and loses the data (reported to hs-core's owner); OpenSSL stops reading at
+/// the Finished and delivers both.
+#[derive(Debug, Default)]
+pub(crate) struct RecordCursor {
+    header: [u8; 5],
+    header_len: usize,
+    body_left: usize,
+}
+
+/// A [`PollIo`] whose reads never cross a TLS record boundary.
+pub(crate) struct RecordIo<'a, 'b, S> {
+    io: PollIo<'a, 'b, S>,
+    cursor: &'a mut RecordCursor,
+}
+
+impl<'a, 'b, S> RecordIo<'a, 'b, S> {
+    pub(crate) fn new(
+        io: &'a mut S,
+        cx: &'a mut Context<'b>,
+        cursor: &'a mut RecordCursor,
+    ) -> Self {
+        RecordIo {
+            io: PollIo::new(io, cx),
+            cursor,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> Read for RecordIo<'_, '_, S> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let c = &mut *self.cursor;
+        let limit = if c.body_left > 0 {
+            c.body_left
+        } else {
+            c.header.len() - c.header_len
+        };
+        let want = buf.len().min(limit);
+        let n = self.io.read(&mut buf[..want])?;
+        if c.body_left > 0 {
+            c.body_left -= n;
+        } else {
+            c.header[c.header_len..c.header_len + n].copy_from_slice(&buf[..n]);
+            c.header_len += n;
+            if c.header_len == c.header.len() {
+                c.header_len = 0;
+                c.body_left = usize::from(u16::from_be_bytes([c.header[3], c.header[4]]));
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> Write for RecordIo<'_, '_, S> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.io.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.io.flush()
+    }
+}
+
 fn pending() -> io::Error {
     io::ErrorKind::WouldBlock.into()
 }

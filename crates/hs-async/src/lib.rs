@@ -98,8 +98,8 @@
 //!
 //! | hs-core (`SSL_get_error`) | handshake (`connect` / `accept` / `into_stream`) | `poll_read` | `poll_write` / `poll_flush` / `poll_shutdown` |
 //! |---|---|---|---|
-//! | `WANT_READ` | `Poll::Pending` (the transport's read waker is registered) | `Poll::Pending` | `Poll::Pending` |
-//! | `WANT_WRITE` | `Poll::Pending` (the transport's write waker is registered) | `Poll::Pending` | `Poll::Pending` (`poll_write` instead returns `Ok(n)` when it took the bytes but the transport could not take every record yet; `poll_flush` finishes) |
+//! | `WANT_READ` | `Poll::Pending` (the transport's read waker is registered) | `Poll::Pending` (the transport's read waker is registered) | does not occur: writing never reads |
+//! | `WANT_WRITE` | `Poll::Pending` (the transport's write waker is registered) | does not occur: records a read produces (a KeyUpdate answer, an alert) are queued, and written by the next write or flush, or by the read itself when no write is waiting | `poll_write`: `Ok(n)` once the bytes are taken, with records the transport could not take yet left queued; `Pending` only while 32 KiB of records wait. `poll_flush` / `poll_shutdown`: `Pending` until every queued record is written (write waker registered) |
 //! | `ZERO_RETURN` (close_notify received) | `Err(Error::ZeroReturn)` | `Ok(())` with 0 bytes filled (EOF) | `poll_write`: `io::ErrorKind::InvalidInput` only after our own shutdown; otherwise writing still works |
 //! | `SYSCALL` (transport error) | `Err(Error::Io(_))`; a handshake timeout is SYSCALL wrapping `io::ErrorKind::TimedOut` | `io::Error` of the transport's kind (e.g. `ConnectionReset`) | same |
 //! | `SSL`, EOF without close_notify | `Err(Error::UnexpectedEof)` | `io::ErrorKind::UnexpectedEof` | same |
@@ -126,6 +126,15 @@
 //!   cancel-safe (as for any tokio stream): a dropped `write_all` may have sent a prefix.
 //! - **Shutdown**: repeating `poll_shutdown` after `Pending` finishes the same close_notify;
 //!   it is never sent twice.
+//!
+//! # Reading and writing from two tasks
+//!
+//! `tokio::io::split` (or a stream shared behind a lock) lets one task read while another
+//! writes. The stream keeps the TLS records hs-core produces in a queue of its own that only
+//! a write, flush or shutdown waits on, so a pending read never holds up a write and a write
+//! waiting for a full transport never holds up a read (both directions of a full-duplex
+//! transfer keep moving). A read writes queued records itself only when no write is
+//! waiting, so the task woken when the transport drains is the one that waits for it.
 //!
 //! # What is not here
 //!

@@ -245,7 +245,7 @@ async fn a_read_losing_a_select_race_loses_no_data() {
         for piece in sent.chunks(3_000) {
             c.write_all(piece).await.unwrap();
             c.flush().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(1)).await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
         c.shutdown().await.unwrap();
         c
@@ -260,7 +260,7 @@ async fn a_read_losing_a_select_race_loses_no_data() {
                     0 => break,
                     n => got.extend_from_slice(&buf[..n]),
                 },
-                _ = tokio::time::sleep(Duration::from_micros(200)) => timeouts += 1,
+                _ = tokio::time::sleep(Duration::from_millis(1)) => timeouts += 1,
             }
         }
     })

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use common::load::{rss_bytes, run_clients, start_server, wait_for_idle};
-use common::{bounded, pki};
+use common::{bounded, bounded_by, pki, RUN_LIMIT};
 use hs_async::{Acceptor, Connector};
 
 const CLIENTS: usize = 200;
@@ -26,7 +26,8 @@ async fn two_thousand_handshakes_from_two_hundred_clients_all_succeed_without_me
     let never = Arc::new(|_| None);
 
     // Warm-up at full concurrency: allocator arenas, session caches, runtime structures.
-    let warm = bounded(
+    let warm = bounded_by(
+        RUN_LIMIT,
         "warm-up",
         run_clients(&connector, addr, CLIENTS, CLIENTS * 2, never.clone()),
     )
@@ -35,7 +36,8 @@ async fn two_thousand_handshakes_from_two_hundred_clients_all_succeed_without_me
     bounded("idle after warm-up", wait_for_idle(&stats)).await;
     let before = rss_bytes();
 
-    let run = bounded(
+    let run = bounded_by(
+        RUN_LIMIT,
         "load run",
         run_clients(&connector, addr, CLIENTS, HANDSHAKES, never),
     )

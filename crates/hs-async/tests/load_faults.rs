@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use common::load::{handshake_bytes, run_clients, start_server, wait_for_idle, Rng};
-use common::{bounded, pki};
+use common::{bounded, bounded_by, pki, RUN_LIMIT};
 use hs_async::{Acceptor, Connector};
 
 const CLIENTS: usize = 200;
@@ -31,7 +31,8 @@ async fn clients_hanging_up_mid_handshake_do_not_disturb_the_others() {
     let faulty = budgets.iter().filter(|b| b.is_some()).count();
     let budgets = Arc::new(budgets);
 
-    let report = bounded(
+    let report = bounded_by(
+        RUN_LIMIT,
         "load run with hang-ups",
         run_clients(
             &connector,

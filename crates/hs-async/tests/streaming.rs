@@ -175,3 +175,58 @@ async fn writes_larger_than_the_pipe_complete_once_the_peer_reads() {
     assert!(got == data);
     bounded("writer", writer).await.unwrap();
 }
+
+/// An echo server that handshakes in its own task (peeking first when `peek`), so the
+/// client may finish its side, write and close before the server has read its Finished.
+async fn spawned_echo_then_close(peek: bool) {
+    let connector = hs_async::Connector::new(common::pki().client_context());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let tcp = listener.accept().await.unwrap().0;
+        let mut s = if peek {
+            let start = hs_async::Acceptor::peek(tcp).await.unwrap();
+            start
+                .into_stream(&common::pki().server_context())
+                .await
+                .unwrap()
+        } else {
+            hs_async::Acceptor::new(common::pki().server_context())
+                .accept(tcp)
+                .await
+                .unwrap()
+        };
+        let mut buf = vec![0u8; 4096];
+        loop {
+            let n = s.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            s.write_all(&buf[..n]).await?;
+        }
+        s.shutdown().await?;
+        Ok::<_, std::io::Error>(s.ssl().shutdown_flags())
+    });
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut c = bounded("connect", connector.connect("localhost", tcp))
+        .await
+        .unwrap();
+    c.write_all(b"request").await.unwrap();
+    c.shutdown().await.unwrap();
+    let mut reply = Vec::new();
+    let r = bounded("reply", c.read_to_end(&mut reply)).await;
+    let s = bounded("server", server).await;
+    assert_eq!(s.unwrap().unwrap(), (true, true));
+    r.unwrap();
+    assert_eq!(reply, b"request");
+}
+
+#[tokio::test]
+async fn a_client_closing_right_after_its_handshake_still_gets_the_reply() {
+    spawned_echo_then_close(false).await;
+}
+
+#[tokio::test]
+async fn a_client_closing_right_after_its_handshake_still_gets_the_reply_from_a_peeking_server() {
+    spawned_echo_then_close(true).await;
+}
