@@ -12,6 +12,7 @@
 //! fails saying what is missing and how to install it; nothing is skipped silently.
 
 mod c_tests;
+mod cli;
 mod deny;
 mod fuzz;
 mod report;
@@ -31,6 +32,7 @@ commands:
   c-tests    hs-ffi's C programs against libssl and libhs_ffi: identical traces required
   fuzz TARGET --time SECONDS | fuzz --all --time SECONDS
              run cargo-fuzz targets (server_handshake, client_handshake, pair_faults) on stable Rust
+  cli        the hs tool's tests (hs-cli), after installing their peers (openssl, curl)
   help       print this message
 
 environment:
@@ -74,6 +76,13 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("xtask c-tests: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("cli") => match cli::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("xtask cli: FAILED: {message}");
                 ExitCode::FAILURE
             }
         },

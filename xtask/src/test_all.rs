@@ -39,6 +39,11 @@ pub(crate) const STEPS: &[Step] = &[
         later_steps_need_it: false,
     },
     Step {
+        name: "cli-peers",
+        run: crate::cli::peers,
+        later_steps_need_it: false,
+    },
+    Step {
         name: "test",
         run: test,
         later_steps_need_it: false,

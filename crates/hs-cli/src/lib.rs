@@ -4,6 +4,12 @@
 //!
 //! - `hs bench` — in-process handshakes over an hs-bio BIO pair, hs against raw rustls with
 //!   the same configurations, interleaved so the printed ratio holds on a noisy machine;
+//! - `hs time HOST:PORT` — handshake latency against any server, as a distribution with a
+//!   histogram and the phases of the handshake timeline (like `openssl s_time`);
+//! - `hs client HOST:PORT` — `openssl s_client` for humans: the negotiated parameters as
+//!   `key: value` lines, then stdin to the connection and the connection to stdout;
+//! - `hs server` — `openssl s_server` for tests and demos: echo, `-rev` or a small HTTPS
+//!   page, connections served concurrently on tokio.
 //!
 //! Install with `cargo install --path crates/hs-cli`, or run it from the workspace:
 //! `cargo run --release -p hs-cli -- bench`.
@@ -30,7 +36,14 @@ mod bench;
 mod bench_drive;
 mod bench_report;
 mod cli;
+mod client;
+mod report;
+mod server;
 mod stats;
+mod subject;
+mod time;
+mod time_report;
+mod tls_args;
 
 use std::ffi::OsString;
 
@@ -55,6 +68,9 @@ where
     };
     let status = match &cli.command {
         Command::Bench(a) => bench::run(a),
+        Command::Time(a) => time::run(a),
+        Command::Client(a) => client::run(a),
+        Command::Server(a) => server::run(a),
     };
     u8::try_from(status).unwrap_or(1)
 }

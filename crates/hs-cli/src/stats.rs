@@ -9,8 +9,6 @@ pub(crate) struct Samples {
     sorted: bool,
 }
 
-// Until `hs time` (its user) lands, parts of this are used only by the tests.
-#[allow(dead_code)]
 impl Samples {
     pub(crate) fn push(&mut self, d: Duration) {
         self.ns
