@@ -51,6 +51,52 @@
 //! io.write_all(b"out").unwrap();
 //! assert_eq!(io.writer().data(), b"out");
 //! ```
+//!
+//! # Example: the non-blocking `do_handshake` loop over a faulty BIO pair
+//!
+//! hs-core's engine over these BIOs: every call returns `WANT_READ` / `WANT_WRITE` when its
+//! BIO cannot move, and is repeated after the other side has run.
+//!
+//! ```
+//! use hs_bio::{bio_pair, FaultBio, FaultConfig};
+//! use hs_core::{testing::TestPki, Ssl};
+//!
+//! let pki = TestPki::new("localhost");
+//! let mut client = Ssl::new(&pki.client_context());
+//! let mut server = Ssl::new(&pki.server_context());
+//! client.set_connect_state("localhost")?;
+//! server.set_accept_state();
+//! let (c_io, s_io) = bio_pair(4096, 4096);
+//! // The client's transport moves 7 bytes at a time and stalls on every other call.
+//! let mut c_io = FaultBio::new(c_io, FaultConfig::new().fragment(7).wouldblock_every(2));
+//! let mut s_io = s_io;
+//! let (mut c_done, mut s_done) = (false, false);
+//! for _ in 0..10_000 {
+//!     if !c_done {
+//!         match client.do_handshake(&mut c_io) {
+//!             Ok(()) => c_done = true,
+//!             Err(e) if e.is_retry() => {} // WANT_READ / WANT_WRITE: call again later
+//!             Err(e) => return Err(e.into()),
+//!         }
+//!     }
+//!     if !s_done {
+//!         match server.do_handshake(&mut s_io) {
+//!             Ok(()) => s_done = true,
+//!             Err(e) if e.is_retry() => {}
+//!             Err(e) => return Err(e.into()),
+//!         }
+//!     }
+//!     if c_done && s_done {
+//!         break;
+//!     }
+//!     if c_done {
+//!         // Keep reading, as an application does, so that the server's tickets drain.
+//!         let _ = client.peek(&mut c_io, &mut [0u8; 1]);
+//!     }
+//! }
+//! assert!(c_done && s_done);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -8,11 +8,18 @@ use hs_core::testing::TestPki;
 use hs_core::{return_value, Context, Direction, ErrorCode, Ssl, Version};
 
 fn code_of(r: &Result<(), hs_core::Error>) -> ErrorCode {
-    r.as_ref().err().map(hs_core::Error::code).unwrap_or(ErrorCode::None)
+    r.as_ref()
+        .err()
+        .map(hs_core::Error::code)
+        .unwrap_or(ErrorCode::None)
 }
 
 fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::Error> {
-    let server_ctx = pki.server_builder().only_version(version).alpn_protocols(&[b"h2", b"http/1.1"]).build()?;
+    let server_ctx = pki
+        .server_builder()
+        .only_version(version)
+        .alpn_protocols(&[b"h2", b"http/1.1"])
+        .build()?;
     let client_ctx: Context = pki.client_builder().alpn_protocols(&[b"h2"]).build()?;
     let mut client = Ssl::new(&client_ctx);
     client.set_connect_state("localhost")?;
@@ -25,9 +32,10 @@ fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::
     let mut call = 0;
     while !(c_done && s_done) {
         call += 1;
-        for (name, ssl, io, done) in
-            [("client", &mut client, &mut c_io, &mut c_done), ("server", &mut server, &mut s_io, &mut s_done)]
-        {
+        for (name, ssl, io, done) in [
+            ("client", &mut client, &mut c_io, &mut c_done),
+            ("server", &mut server, &mut s_io, &mut s_done),
+        ] {
             if *done {
                 continue;
             }
@@ -51,7 +59,9 @@ fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::
             ssl.version_name(),
             ssl.cipher_name().unwrap_or("-"),
             ssl.group_name().unwrap_or_else(|| "-".into()),
-            ssl.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_else(|| "-".into()),
+            ssl.alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .unwrap_or_else(|| "-".into()),
             ssl.server_name().unwrap_or("-"),
             ssl.verify_result().text(),
             ssl.session_reused(),
@@ -59,7 +69,11 @@ fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::
         let t = ssl.timeline();
         let start = t.started.expect("started");
         for f in &t.flights {
-            let dir = if f.direction == Direction::Sent { "wrote" } else { "read " };
+            let dir = if f.direction == Direction::Sent {
+                "wrote"
+            } else {
+                "read "
+            };
             println!(
                 "    {name} {dir} {:>5} bytes at +{:>8.1} µs",
                 f.bytes,
@@ -75,7 +89,11 @@ fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::
 
 fn main() {
     let pki = TestPki::new("localhost");
-    for (version, capacity) in [(Version::Tls13, 17 * 1024), (Version::Tls12, 17 * 1024), (Version::Tls13, 512)] {
+    for (version, capacity) in [
+        (Version::Tls13, 17 * 1024),
+        (Version::Tls12, 17 * 1024),
+        (Version::Tls13, 512),
+    ] {
         if let Err(e) = run(&pki, version, capacity) {
             eprintln!("handshake failed: {}", e.summary());
             std::process::exit(1);

@@ -10,7 +10,9 @@ use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{NoServerSessionStorage, ServerSessionMemoryCache, WebPkiClientVerifier};
-use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedCipherSuite, SupportedProtocolVersion};
+use rustls::{
+    ClientConfig, RootCertStore, ServerConfig, SupportedCipherSuite, SupportedProtocolVersion,
+};
 
 use crate::hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
 use crate::names;
@@ -79,9 +81,14 @@ impl Version {
 
     /// The version for OpenSSL's number, if it is one of the four.
     pub fn from_openssl_number(n: i32) -> Option<Version> {
-        [Version::Tls10, Version::Tls11, Version::Tls12, Version::Tls13]
-            .into_iter()
-            .find(|v| v.openssl_number() == n)
+        [
+            Version::Tls10,
+            Version::Tls11,
+            Version::Tls12,
+            Version::Tls13,
+        ]
+        .into_iter()
+        .find(|v| v.openssl_number() == n)
     }
 }
 
@@ -110,9 +117,9 @@ pub struct Context {
 
 pub(crate) struct ContextInner {
     pub(crate) client: Arc<ClientConfig>,
+    /// The same, sending no SNI (a client given no server name, or an IP address only).
+    pub(crate) client_no_sni: Arc<ClientConfig>,
     pub(crate) server: Option<Arc<ServerConfig>>,
-    pub(crate) server_verifier: Option<Arc<WebPkiServerVerifier>>,
-    pub(crate) provider: Arc<CryptoProvider>,
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) ignore_unexpected_eof: bool,
     pub(crate) alpn_select: Option<AlpnSelectCallback>,
@@ -149,7 +156,11 @@ impl Context {
 
     /// The verify mode as set, or the role's default (client: `PEER`, server: `NONE`).
     pub fn verify_mode(&self, server: bool) -> VerifyMode {
-        self.inner.verify_mode.unwrap_or(if server { VerifyMode::NONE } else { VerifyMode::PEER })
+        self.inner.verify_mode.unwrap_or(if server {
+            VerifyMode::NONE
+        } else {
+            VerifyMode::PEER
+        })
     }
 
     /// Whether a transport EOF without close_notify reads as a clean close
@@ -168,10 +179,6 @@ impl Context {
             Some(cb) => cb(info),
             None => HelloDecision::Continue,
         }
-    }
-
-    pub(crate) fn needs_client_hello(&self) -> bool {
-        self.inner.client_hello.is_some() || self.inner.alpn_select.is_some()
     }
 }
 
@@ -208,7 +215,12 @@ fn pem_error(what: &str, e: rustls::pki_types::pem::Error) -> Error {
     use rustls::pki_types::pem::Error as P;
     let reason = match e {
         P::Base64Decode(_) => Reason::PEM_R_BAD_BASE64_DECODE,
-        P::Io(ref io) => return Error::config(Reason::sys(io.raw_os_error().unwrap_or(0)), format!("{what}: {io}")),
+        P::Io(ref io) => {
+            return Error::config(
+                Reason::sys(io.raw_os_error().unwrap_or(0)),
+                format!("{what}: {io}"),
+            )
+        }
         _ => Reason::PEM_R_NO_START_LINE,
     };
     Error::config(reason, format!("{what}: {e}"))
@@ -221,7 +233,10 @@ impl ContextBuilder {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| pem_error("certificate chain", e))?;
         if chain.is_empty() {
-            return Err(Error::config(Reason::PEM_R_NO_START_LINE, "no CERTIFICATE block in the PEM text"));
+            return Err(Error::config(
+                Reason::PEM_R_NO_START_LINE,
+                "no CERTIFICATE block in the PEM text",
+            ));
         }
         self.chain = chain;
         Ok(self)
@@ -241,7 +256,8 @@ impl ContextBuilder {
 
     /// The private key (PKCS#8, PKCS#1 or SEC1) from PEM text.
     pub fn private_key_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
-        self.key = Some(PrivateKeyDer::from_pem_slice(pem).map_err(|e| pem_error("private key", e))?);
+        self.key =
+            Some(PrivateKeyDer::from_pem_slice(pem).map_err(|e| pem_error("private key", e))?);
         Ok(self)
     }
 
@@ -266,7 +282,10 @@ impl ContextBuilder {
             found = true;
         }
         if !found {
-            return Err(Error::config(Reason::PEM_R_NO_START_LINE, "no CERTIFICATE block in the trust PEM text"));
+            return Err(Error::config(
+                Reason::PEM_R_NO_START_LINE,
+                "no CERTIFICATE block in the trust PEM text",
+            ));
         }
         Ok(self)
     }
@@ -290,7 +309,10 @@ impl ContextBuilder {
         if found.certs.is_empty() {
             return Err(Error::config(
                 Reason::SSL_R_BAD_VALUE,
-                format!("no system trust anchors found ({} errors)", found.errors.len()),
+                format!(
+                    "no system trust anchors found ({} errors)",
+                    found.errors.len()
+                ),
             ));
         }
         let _ = self.roots.0.add_parsable_certificates(found.certs);
@@ -298,10 +320,12 @@ impl ContextBuilder {
     }
 
     fn add_root(&mut self, cert: CertificateDer<'static>) -> Result<(), Error> {
-        self.roots
-            .0
-            .add(cert)
-            .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("unusable trust anchor: {e}")))
+        self.roots.0.add(cert).map_err(|e| {
+            Error::config(
+                Reason::SSL_R_BAD_VALUE,
+                format!("unusable trust anchor: {e}"),
+            )
+        })
     }
 
     /// The verify mode (`SSL_CTX_set_verify`). Without a call, clients use `PEER` and
@@ -334,12 +358,18 @@ impl ContextBuilder {
         let mut suites = Vec::new();
         for n in names {
             let s = names::cipher_suite_by_name(n).ok_or_else(|| {
-                Error::config(Reason::SSL_R_NO_CIPHER_MATCH, format!("unknown or unsupported cipher suite {n:?}"))
+                Error::config(
+                    Reason::SSL_R_NO_CIPHER_MATCH,
+                    format!("unknown or unsupported cipher suite {n:?}"),
+                )
             })?;
             suites.push(s);
         }
         if suites.is_empty() {
-            return Err(Error::config(Reason::SSL_R_NO_CIPHER_MATCH, "empty cipher suite list"));
+            return Err(Error::config(
+                Reason::SSL_R_NO_CIPHER_MATCH,
+                "empty cipher suite list",
+            ));
         }
         self.cipher_suites = Some(suites);
         Ok(self)
@@ -351,7 +381,10 @@ impl ContextBuilder {
         let mut groups = Vec::new();
         for n in names {
             let g = names::group_by_name(n).ok_or_else(|| {
-                Error::config(Reason::SSL_R_BAD_VALUE, format!("unknown or unsupported group {n:?}"))
+                Error::config(
+                    Reason::SSL_R_BAD_VALUE,
+                    format!("unknown or unsupported group {n:?}"),
+                )
             })?;
             groups.push(g);
         }
@@ -372,7 +405,10 @@ impl ContextBuilder {
 
     /// A server-side ALPN callback (`SSL_CTX_set_alpn_select_cb`); it wins over
     /// [`alpn_protocols`](Self::alpn_protocols) on servers.
-    pub fn alpn_select(mut self, cb: impl Fn(&[Vec<u8>]) -> AlpnChoice + Send + Sync + 'static) -> Self {
+    pub fn alpn_select(
+        mut self,
+        cb: impl Fn(&[Vec<u8>]) -> AlpnChoice + Send + Sync + 'static,
+    ) -> Self {
         self.alpn_select = Some(Arc::new(cb));
         self
     }
@@ -380,7 +416,10 @@ impl ContextBuilder {
     /// A server-side ClientHello callback: it sees the SNI, the offered ALPN protocols and
     /// versions, and may switch to another [`Context`] or reject the handshake
     /// (OpenSSL's servername and client-hello callbacks).
-    pub fn client_hello(mut self, cb: impl Fn(&ClientHelloInfo) -> HelloDecision + Send + Sync + 'static) -> Self {
+    pub fn client_hello(
+        mut self,
+        cb: impl Fn(&ClientHelloInfo) -> HelloDecision + Send + Sync + 'static,
+    ) -> Self {
         self.client_hello = Some(Arc::new(cb));
         self
     }
@@ -437,12 +476,18 @@ impl ContextBuilder {
         let versions = self.versions()?;
         let base = aws_lc_rs::default_provider();
         let provider = Arc::new(CryptoProvider {
-            cipher_suites: self.cipher_suites.clone().unwrap_or_else(|| base.cipher_suites.clone()),
+            cipher_suites: self
+                .cipher_suites
+                .clone()
+                .unwrap_or_else(|| base.cipher_suites.clone()),
             kx_groups: self.groups.clone().unwrap_or_else(names::default_groups),
             ..base
         });
         let no_suite_for_versions = |e: rustls::Error| {
-            Error::config(Reason::SSL_R_NO_CIPHER_MATCH, format!("no cipher suite for the chosen versions: {e}"))
+            Error::config(
+                Reason::SSL_R_NO_CIPHER_MATCH,
+                format!("no cipher suite for the chosen versions: {e}"),
+            )
         };
 
         let has_certificate = !self.chain.is_empty() || self.key.is_some();
@@ -456,30 +501,40 @@ impl ContextBuilder {
             Some(
                 WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
                     .build()
-                    .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("trust anchors: {e}")))?,
+                    .map_err(|e| {
+                        Error::config(Reason::SSL_R_BAD_VALUE, format!("trust anchors: {e}"))
+                    })?,
             )
         };
 
-        // Client side. The verifier set here is replaced per connection (see `verify.rs`).
+        // Client side: one verifier and one session store for every connection of this
+        // context; each connection's settings and sessions reach them through the calling
+        // thread (see `client_state.rs`).
         let client_builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)
             .map_err(no_suite_for_versions)?
             .dangerous()
-            .with_custom_certificate_verifier(crate::verify::ConnectionVerifier::placeholder(
+            .with_custom_certificate_verifier(crate::verify::ConnectionVerifier::new(
                 server_verifier.clone(),
                 provider.clone(),
             ));
         let mut client = if has_certificate {
             client_builder
-                .with_client_auth_cert(self.chain.clone(), self.key.as_ref().map(|k| k.clone_key()).expect("checked"))
+                .with_client_auth_cert(
+                    self.chain.clone(),
+                    self.key.as_ref().map(|k| k.clone_key()).expect("checked"),
+                )
                 .map_err(|e| Error::config(Reason::X509_R_KEY_VALUES_MISMATCH, e.to_string()))?
         } else {
             client_builder.with_no_client_auth()
         };
         client.alpn_protocols = self.alpn.clone();
         // Clients resume only what the application hands them (`Ssl::set_session`), as
-        // OpenSSL clients do; each connection gets its own store (see `session.rs`).
-        client.resumption = rustls::client::Resumption::disabled();
+        // OpenSSL clients do: the store answers for the connection being driven.
+        client.resumption =
+            rustls::client::Resumption::store(Arc::new(crate::session::RoutingStore));
+        let mut client_no_sni = client.clone();
+        client_no_sni.enable_sni = false;
 
         // Server side, when there is a certificate.
         let server = if has_certificate {
@@ -491,9 +546,16 @@ impl ContextBuilder {
                         "verify mode PEER on a server needs trust anchors for client certificates",
                     ));
                 }
-                let b = WebPkiClientVerifier::builder_with_provider(roots.clone(), provider.clone());
-                let b = if mode.contains(VerifyMode::FAIL_IF_NO_PEER_CERT) { b } else { b.allow_unauthenticated() };
-                b.build().map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("client verifier: {e}")))?
+                let b =
+                    WebPkiClientVerifier::builder_with_provider(roots.clone(), provider.clone());
+                let b = if mode.contains(VerifyMode::FAIL_IF_NO_PEER_CERT) {
+                    b
+                } else {
+                    b.allow_unauthenticated()
+                };
+                b.build().map_err(|e| {
+                    Error::config(Reason::SSL_R_BAD_VALUE, format!("client verifier: {e}"))
+                })?
             } else {
                 WebPkiClientVerifier::no_client_auth()
             };
@@ -501,7 +563,10 @@ impl ContextBuilder {
                 .with_protocol_versions(&versions)
                 .map_err(no_suite_for_versions)?
                 .with_client_cert_verifier(client_verifier)
-                .with_single_cert(self.chain.clone(), self.key.as_ref().map(|k| k.clone_key()).expect("checked"))
+                .with_single_cert(
+                    self.chain.clone(),
+                    self.key.as_ref().map(|k| k.clone_key()).expect("checked"),
+                )
                 .map_err(|e| Error::config(Reason::X509_R_KEY_VALUES_MISMATCH, e.to_string()))?;
             server.alpn_protocols = self.alpn.clone();
             let cache = self.session_cache_size.unwrap_or(256);
@@ -511,11 +576,15 @@ impl ContextBuilder {
                 ServerSessionMemoryCache::new(cache)
             };
             if !self.no_tickets {
-                server.ticketer = aws_lc_rs::Ticketer::new()
-                    .map_err(|e| Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}")))?;
+                server.ticketer = aws_lc_rs::Ticketer::new().map_err(|e| {
+                    Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}"))
+                })?;
             }
-            server.send_tls13_tickets =
-                if self.no_tickets && cache == 0 { 0 } else { self.tls13_tickets.unwrap_or(2) };
+            server.send_tls13_tickets = if self.no_tickets && cache == 0 {
+                0
+            } else {
+                self.tls13_tickets.unwrap_or(2)
+            };
             server.ignore_client_order = false;
             Some(Arc::new(server))
         } else {
@@ -525,9 +594,8 @@ impl ContextBuilder {
         Ok(Context {
             inner: Arc::new(ContextInner {
                 client: Arc::new(client),
+                client_no_sni: Arc::new(client_no_sni),
                 server,
-                server_verifier,
-                provider,
                 verify_mode: self.verify_mode,
                 ignore_unexpected_eof: self.ignore_unexpected_eof,
                 alpn_select: self.alpn_select,
@@ -539,17 +607,31 @@ impl ContextBuilder {
 
     fn check_key_pair(&self, provider: &CryptoProvider) -> Result<(), Error> {
         if self.chain.is_empty() {
-            return Err(Error::config(Reason::SSL_R_NO_CERTIFICATE_ASSIGNED, "a private key but no certificate"));
+            return Err(Error::config(
+                Reason::SSL_R_NO_CERTIFICATE_ASSIGNED,
+                "a private key but no certificate",
+            ));
         }
         let Some(key) = &self.key else {
-            return Err(Error::config(Reason::SSL_R_NO_PRIVATE_KEY_ASSIGNED, "a certificate but no private key"));
+            return Err(Error::config(
+                Reason::SSL_R_NO_PRIVATE_KEY_ASSIGNED,
+                "a certificate but no private key",
+            ));
         };
-        let signing = provider.key_provider.load_private_key(key.clone_key()).map_err(|e| {
-            Error::config(Reason::SSL_R_BAD_VALUE, format!("unusable private key: {e}"))
-        })?;
+        let signing = provider
+            .key_provider
+            .load_private_key(key.clone_key())
+            .map_err(|e| {
+                Error::config(
+                    Reason::SSL_R_BAD_VALUE,
+                    format!("unusable private key: {e}"),
+                )
+            })?;
         let certified = rustls::sign::CertifiedKey::new(self.chain.clone(), signing);
         match certified.keys_match() {
-            Ok(()) | Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => Ok(()),
+            Ok(()) | Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => {
+                Ok(())
+            }
             Err(e) => Err(Error::config(
                 Reason::X509_R_KEY_VALUES_MISMATCH,
                 format!("the private key does not match the certificate: {e}"),

@@ -5,29 +5,27 @@
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 
-use hs_error::{description as ad, Alert};
+use hs_error::{description as ad, Alert, AlertDirection};
 use rustls::Connection;
 
-use crate::alerts::{from_rustls, FirstBytes};
+use crate::alerts::{client_hello_error, from_rustls, FirstBytes};
+use crate::client_state::{with_state, ClientState};
 use crate::hello::{ClientHelloInfo, HelloDecision};
+use crate::scan::Scan;
 use crate::ssl::{Conn, Role, ShutdownState};
 use crate::timeline::Direction;
 use crate::{AlpnChoice, Error, Reason, Ssl};
 
-/// Copies the first bytes a connection receives, so that a plaintext HTTP request or
-/// garbage can be named as OpenSSL names them.
+/// Shows the bytes a connection receives during the handshake to its [`Scan`].
 struct Tap<'a, T: ?Sized> {
     io: &'a mut T,
-    prefix: &'a mut [u8; 5],
-    len: &'a mut usize,
+    scan: &'a mut Scan,
 }
 
 impl<T: Read + ?Sized> Read for Tap<'_, T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.io.read(buf)?;
-        let take = n.min(5 - *self.len);
-        self.prefix[*self.len..*self.len + take].copy_from_slice(&buf[..take]);
-        *self.len += take;
+        self.scan.feed(&buf[..n]);
         Ok(n)
     }
 }
@@ -75,10 +73,16 @@ impl Ssl {
     /// On a server, reads until the ClientHello is complete and returns what it offered,
     /// without answering: the caller may then [`set_context`](Ssl::set_context) and go on
     /// with [`do_handshake`](Ssl::do_handshake) (rustls' `LazyConfigAcceptor` idiom).
-    pub fn read_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<ClientHelloInfo, Error> {
+    pub fn read_client_hello<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+    ) -> Result<ClientHelloInfo, Error> {
         self.guard()?;
         if self.role != Role::Server {
-            return Err(Error::state(Reason::SSL_R_BAD_VALUE, "read_client_hello is for servers"));
+            return Err(Error::state(
+                Reason::SSL_R_BAD_VALUE,
+                "read_client_hello is for servers",
+            ));
         }
         match self.conn {
             Conn::Idle => {
@@ -87,7 +91,10 @@ impl Ssl {
             }
             Conn::Accepting(_) | Conn::Accepted(_) => {}
             Conn::Tls(_) => {
-                return Err(Error::state(Reason::SSL_R_STILL_IN_INIT, "the ClientHello was already answered"))
+                return Err(Error::state(
+                    Reason::SSL_R_STILL_IN_INIT,
+                    "the ClientHello was already answered",
+                ))
             }
         }
         let r = self.accept_client_hello(io);
@@ -100,23 +107,41 @@ impl Ssl {
     /// `Ok(n)` with `n > 0` bytes; [`Error::ZeroReturn`] once the peer's close_notify has
     /// been read; [`Error::UnexpectedEof`] if the transport closed without one;
     /// WANT_READ / WANT_WRITE to retry.
-    pub fn read<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8]) -> Result<usize, Error> {
+    pub fn read<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
         self.read_inner(io, buf, false)
     }
 
     /// Like [`read`](Ssl::read), but the bytes stay buffered for the next read (`SSL_peek`).
-    pub fn peek<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8]) -> Result<usize, Error> {
+    pub fn peek<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
         self.read_inner(io, buf, true)
     }
 
-    fn read_inner<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8], peek: bool) -> Result<usize, Error> {
+    fn read_inner<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Result<usize, Error> {
         self.do_handshake(io)?;
         self.guard()?;
         let r = self.read_loop(io, buf, peek);
         self.settle(r)
     }
 
-    fn read_loop<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &mut [u8], peek: bool) -> Result<usize, Error> {
+    fn read_loop<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Result<usize, Error> {
         loop {
             let conn = self.tls_mut()?;
             let got = if peek {
@@ -156,11 +181,18 @@ impl Ssl {
     /// OpenSSL's rule: `Ok(n)` only once the records holding the data are written to the
     /// transport. After WANT_WRITE, call again with the same data: the bytes were taken
     /// the first time, and the retry returns their count once they have gone out.
-    pub fn write<T: Read + Write + ?Sized>(&mut self, io: &mut T, buf: &[u8]) -> Result<usize, Error> {
+    pub fn write<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+        buf: &[u8],
+    ) -> Result<usize, Error> {
         self.do_handshake(io)?;
         self.guard()?;
         if self.sent_shutdown {
-            return Err(Error::state(Reason::SSL_R_PROTOCOL_IS_SHUTDOWN, "write after shutdown"));
+            return Err(Error::state(
+                Reason::SSL_R_PROTOCOL_IS_SHUTDOWN,
+                "write after shutdown",
+            ));
         }
         let taken = match self.pending_write.take() {
             Some(n) => n,
@@ -194,7 +226,10 @@ impl Ssl {
     pub fn buffer_plaintext(&mut self, buf: &[u8]) -> Result<usize, Error> {
         self.guard()?;
         if self.sent_shutdown {
-            return Err(Error::state(Reason::SSL_R_PROTOCOL_IS_SHUTDOWN, "write after shutdown"));
+            return Err(Error::state(
+                Reason::SSL_R_PROTOCOL_IS_SHUTDOWN,
+                "write after shutdown",
+            ));
         }
         self.tls_mut()?.writer().write(buf).map_err(Error::io)
     }
@@ -241,13 +276,22 @@ impl Ssl {
     /// returns [`ShutdownState::Sent`] (or `Received` if the peer's close_notify was already
     /// read); a later call waits for the peer's close_notify, discarding application data
     /// that arrives before it, and returns `Received`.
-    pub fn shutdown<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<ShutdownState, Error> {
+    pub fn shutdown<T: Read + Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+    ) -> Result<ShutdownState, Error> {
         self.guard()?;
         if matches!(self.conn, Conn::Idle) {
-            return Err(Error::state(Reason::SSL_R_UNINITIALIZED, "shutdown before any handshake"));
+            return Err(Error::state(
+                Reason::SSL_R_UNINITIALIZED,
+                "shutdown before any handshake",
+            ));
         }
         if !self.finished {
-            return Err(Error::state(Reason::SSL_R_SHUTDOWN_WHILE_IN_INIT, "shutdown during the handshake"));
+            return Err(Error::state(
+                Reason::SSL_R_SHUTDOWN_WHILE_IN_INIT,
+                "shutdown during the handshake",
+            ));
         }
         let first = !self.sent_shutdown;
         if first {
@@ -289,7 +333,10 @@ impl Ssl {
     pub fn key_update(&mut self) -> Result<(), Error> {
         self.guard()?;
         if !self.finished {
-            return Err(Error::state(Reason::SSL_R_STILL_IN_INIT, "key update during the handshake"));
+            return Err(Error::state(
+                Reason::SSL_R_STILL_IN_INIT,
+                "key update during the handshake",
+            ));
         }
         self.tls_mut()?
             .refresh_traffic_keys()
@@ -323,19 +370,48 @@ impl Ssl {
     fn tls_mut(&mut self) -> Result<&mut Connection, Error> {
         match &mut self.conn {
             Conn::Tls(c) => Ok(c),
-            _ => Err(Error::state(Reason::SSL_R_UNINITIALIZED, "no TLS connection yet")),
+            _ => Err(Error::state(
+                Reason::SSL_R_UNINITIALIZED,
+                "no TLS connection yet",
+            )),
         }
     }
 
     fn handshake_loop<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
         loop {
             match &self.conn {
-                Conn::Accepting(_) => self.accept_client_hello(io)?,
+                Conn::Accepting(_) => {
+                    self.accept_client_hello(io)?;
+                    continue;
+                }
                 Conn::Accepted(_) => self.answer_client_hello(io)?,
-                Conn::Idle => return Err(Error::state(Reason::SSL_R_INTERNAL_ERROR, "handshake without a connection")),
+                Conn::Idle => {
+                    return Err(Error::state(
+                        Reason::SSL_R_INTERNAL_ERROR,
+                        "handshake without a connection",
+                    ))
+                }
                 Conn::Tls(_) => {}
             }
-            self.flush(io)?;
+            if self.received_shutdown || self.scan.close_notify {
+                self.received_shutdown = true;
+                // The peer's close_notify arrived before the handshake finished: the
+                // controlled shutdown of the man page (return value 0, ZERO_RETURN).
+                return Err(Error::ZeroReturn);
+            }
+            match self.flush(io) {
+                Ok(()) => {}
+                // The transport takes no more: read what the peer sent meanwhile before
+                // reporting WANT_WRITE. Over a bounded pair both sides can have a flight to
+                // write at once (a TLS 1.3 server's tickets cross the client's Finished); if
+                // neither read until it could write, neither could ever write.
+                Err(Error::WantWrite) => match self.read_and_process(io) {
+                    Ok(()) => continue,
+                    Err(Error::WantRead) => return Err(Error::WantWrite),
+                    Err(e) => return Err(e),
+                },
+                Err(e) => return Err(e),
+            }
             if !self.tls_mut()?.is_handshaking() {
                 self.finished = true;
                 self.timeline.finish();
@@ -352,11 +428,19 @@ impl Ssl {
         }
         let conn = match &mut self.conn {
             Conn::Tls(c) => c,
-            _ => return Err(Error::state(Reason::SSL_R_UNINITIALIZED, "no TLS connection yet")),
+            _ => {
+                return Err(Error::state(
+                    Reason::SSL_R_UNINITIALIZED,
+                    "no TLS connection yet",
+                ))
+            }
         };
         let read = loop {
-            let r = if self.first_len < 5 {
-                conn.read_tls(&mut Tap { io: &mut *io, prefix: &mut self.first_bytes, len: &mut self.first_len })
+            let r = if !self.finished {
+                conn.read_tls(&mut Tap {
+                    io: &mut *io,
+                    scan: &mut self.scan,
+                })
             } else {
                 conn.read_tls(&mut &mut *io)
             };
@@ -369,14 +453,14 @@ impl Ssl {
             Ok(0) => {
                 self.eof = true;
                 // Let rustls see the EOF too, so its reader reports it.
-                let _ = conn.process_new_packets();
+                let _ = process(conn, self.client_state.as_ref());
                 return Err(self.eof_error());
             }
             Ok(n) => self.timeline.record(Direction::Received, n),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WantRead),
             Err(e) => return Err(Error::io(e)),
         }
-        match conn.process_new_packets() {
+        match process(conn, self.client_state.as_ref()) {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 if state.peer_has_closed() {
@@ -385,7 +469,7 @@ impl Ssl {
                 Ok(())
             }
             Err(e) => {
-                let first = FirstBytes::classify(&self.first_bytes[..self.first_len]);
+                let first = FirstBytes::classify(self.scan.prefix());
                 let err = from_rustls(e, first, self.ip_name());
                 if !matches!(err, Error::ZeroReturn) {
                     // Send the alert rustls queued, if the transport takes it.
@@ -408,7 +492,9 @@ impl Ssl {
 
     fn accept_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
         loop {
-            let Conn::Accepting(acceptor) = &mut self.conn else { return Ok(()) };
+            let Conn::Accepting(acceptor) = &mut self.conn else {
+                return Ok(());
+            };
             match acceptor.accept() {
                 Ok(Some(accepted)) => {
                     self.hello = Some(ClientHelloInfo::from_rustls(&accepted.client_hello()));
@@ -416,16 +502,15 @@ impl Ssl {
                     return Ok(());
                 }
                 Ok(None) => {}
-                Err((e, mut alert)) => {
-                    let _ = alert.write_all(&mut &mut *io);
-                    let first = FirstBytes::classify(&self.first_bytes[..self.first_len]);
-                    return Err(from_rustls(e, first, false));
-                }
+                Err((e, _rustls_alert)) => return Err(self.refuse_hello(io, e)),
             }
             if self.eof {
                 return Err(self.eof_error());
             }
-            let r = acceptor.read_tls(&mut Tap { io: &mut *io, prefix: &mut self.first_bytes, len: &mut self.first_len });
+            let r = acceptor.read_tls(&mut Tap {
+                io: &mut *io,
+                scan: &mut self.scan,
+            });
             match r {
                 Ok(0) => {
                     self.eof = true;
@@ -447,7 +532,12 @@ impl Ssl {
             HelloDecision::Continue => {}
             HelloDecision::UseContext(ctx) => self.ctx = ctx,
             HelloDecision::Reject(d) => {
-                return self.reject_hello(io, d, Reason::SSL_R_CALLBACK_FAILED, "the ClientHello callback rejected the handshake");
+                return self.reject_hello(
+                    io,
+                    d,
+                    Reason::SSL_R_CALLBACK_FAILED,
+                    "the ClientHello callback rejected the handshake",
+                );
             }
         }
         let mut cfg = self.server_config()?.clone();
@@ -471,24 +561,54 @@ impl Ssl {
             }
         }
         let Conn::Accepted(accepted) = std::mem::replace(&mut self.conn, Conn::Idle) else {
-            return Err(Error::state(Reason::SSL_R_INTERNAL_ERROR, "no ClientHello to answer"));
+            return Err(Error::state(
+                Reason::SSL_R_INTERNAL_ERROR,
+                "no ClientHello to answer",
+            ));
         };
         match accepted.into_connection(cfg) {
             Ok(conn) => {
                 self.conn = Conn::Tls(Box::new(conn.into()));
                 Ok(())
             }
-            Err((e, mut alert)) => {
-                let _ = alert.write_all(&mut &mut *io);
-                Err(from_rustls(e, FirstBytes::Tls, false))
-            }
+            Err((e, _rustls_alert)) => Err(self.refuse_hello(io, e)),
         }
     }
 
-    fn reject_hello<T: Write + ?Sized>(&mut self, io: &mut T, d: u8, reason: Reason, why: &str) -> Result<(), Error> {
+    /// A failure before the server answered: the error as OpenSSL names it, and its alert
+    /// (if any) written in plaintext in place of the one rustls prepared.
+    fn refuse_hello<T: Write + ?Sized>(&mut self, io: &mut T, e: rustls::Error) -> Error {
+        let err = client_hello_error(e, self.scan.prefix());
+        if let Some(alert) = err.alert().filter(|a| a.direction == AlertDirection::Sent) {
+            self.raw_out
+                .extend_from_slice(&alert_record(alert.description));
+            let _ = self.flush(io);
+        }
+        err
+    }
+
+    fn reject_hello<T: Write + ?Sized>(
+        &mut self,
+        io: &mut T,
+        d: u8,
+        reason: Reason,
+        why: &str,
+    ) -> Result<(), Error> {
         self.raw_out.extend_from_slice(&alert_record(d));
         let _ = self.flush(io);
         Err(Error::protocol(reason, Some(Alert::sent(d)), why))
+    }
+}
+
+/// `process_new_packets`, with a client's state current for the verifier and session store
+/// it may call (see `client_state.rs`).
+fn process(
+    conn: &mut Connection,
+    state: Option<&Arc<ClientState>>,
+) -> Result<rustls::IoState, rustls::Error> {
+    match state {
+        Some(state) => with_state(state, || conn.process_new_packets()),
+        None => conn.process_new_packets(),
     }
 }
 

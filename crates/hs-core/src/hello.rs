@@ -23,9 +23,20 @@ impl ClientHelloInfo {
     pub(crate) fn from_rustls(hello: &ClientHello<'_>) -> ClientHelloInfo {
         ClientHelloInfo {
             server_name: hello.server_name().map(str::to_owned),
-            alpn: hello.alpn().map(|it| it.map(<[u8]>::to_vec).collect()).unwrap_or_default(),
-            cipher_suites: hello.cipher_suites().iter().map(|s| u16::from(*s)).collect(),
-            signature_schemes: hello.signature_schemes().iter().map(|s| u16::from(*s)).collect(),
+            alpn: hello
+                .alpn()
+                .map(|it| it.map(<[u8]>::to_vec).collect())
+                .unwrap_or_default(),
+            cipher_suites: hello
+                .cipher_suites()
+                .iter()
+                .map(|s| u16::from(*s))
+                .collect(),
+            signature_schemes: hello
+                .signature_schemes()
+                .iter()
+                .map(|s| u16::from(*s))
+                .collect(),
         }
     }
 }

@@ -51,10 +51,12 @@
 #![forbid(unsafe_code)]
 
 mod alerts;
+mod client_state;
 mod context;
 mod engine;
 mod hello;
 mod names;
+mod scan;
 mod session;
 mod ssl;
 #[cfg(feature = "testing")]
@@ -64,7 +66,9 @@ mod verify;
 
 pub use context::{AlpnChoice, AlpnSelectCallback, Context, ContextBuilder, VerifyMode, Version};
 pub use hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
-pub use hs_error::{return_value, Alert, AlertDirection, Error, ErrorCode, Lib, Reason, VerifyCode};
+pub use hs_error::{
+    return_value, Alert, AlertDirection, Error, ErrorCode, Lib, Reason, VerifyCode,
+};
 pub use names::{cipher_suite_openssl_name, cipher_suite_standard_name, group_name, version_name};
 pub use session::Session;
 pub use ssl::{Role, ShutdownState, Ssl};

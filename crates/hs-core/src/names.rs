@@ -6,8 +6,16 @@ use rustls::{NamedGroup, ProtocolVersion, SupportedCipherSuite};
 
 /// (OpenSSL name, IANA name, suite) for every cipher suite of the aws-lc-rs provider.
 pub(crate) const CIPHER_SUITES: &[(&str, &str, SupportedCipherSuite)] = &[
-    ("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", cs::TLS13_AES_256_GCM_SHA384),
-    ("TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", cs::TLS13_AES_128_GCM_SHA256),
+    (
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_AES_256_GCM_SHA384",
+        cs::TLS13_AES_256_GCM_SHA384,
+    ),
+    (
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_AES_128_GCM_SHA256",
+        cs::TLS13_AES_128_GCM_SHA256,
+    ),
     (
         "TLS_CHACHA20_POLY1305_SHA256",
         "TLS_CHACHA20_POLY1305_SHA256",
@@ -73,9 +81,17 @@ pub fn cipher_suite_standard_name(suite: SupportedCipherSuite) -> &'static str {
 
 /// (names accepted, canonical name, group) for the key-exchange groups hs offers.
 const GROUPS: &[(&[&str], &str, &dyn SupportedKxGroup)] = &[
-    (&["X25519MLKEM768"], "X25519MLKEM768", kx_group::X25519MLKEM768),
+    (
+        &["X25519MLKEM768"],
+        "X25519MLKEM768",
+        kx_group::X25519MLKEM768,
+    ),
     (&["X25519", "x25519"], "X25519", kx_group::X25519),
-    (&["P-256", "secp256r1", "prime256v1"], "secp256r1", kx_group::SECP256R1),
+    (
+        &["P-256", "secp256r1", "prime256v1"],
+        "secp256r1",
+        kx_group::SECP256R1,
+    ),
     (&["P-384", "secp384r1"], "secp384r1", kx_group::SECP384R1),
 ];
 
@@ -120,11 +136,17 @@ mod tests {
     #[test]
     fn names_resolve_both_ways() {
         let s = cipher_suite_by_name("ECDHE-ECDSA-AES256-GCM-SHA384").unwrap();
-        assert_eq!(cipher_suite_standard_name(s), "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+        assert_eq!(
+            cipher_suite_standard_name(s),
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
+        );
         let s = cipher_suite_by_name("tls_aes_256_gcm_sha384").unwrap();
         assert_eq!(cipher_suite_openssl_name(s), "TLS_AES_256_GCM_SHA384");
         assert!(cipher_suite_by_name("RC4-MD5").is_none());
-        assert_eq!(group_by_name("prime256v1").unwrap().name(), NamedGroup::secp256r1);
+        assert_eq!(
+            group_by_name("prime256v1").unwrap().name(),
+            NamedGroup::secp256r1
+        );
         assert_eq!(group_name(NamedGroup::X25519), "X25519");
         assert!(group_by_name("ffdhe2048").is_none());
         assert_eq!(version_name(ProtocolVersion::TLSv1_3), "TLSv1.3");

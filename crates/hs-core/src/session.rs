@@ -56,7 +56,10 @@ impl Session {
 
     /// The server name the session was made with.
     pub fn server_name(&self) -> Option<String> {
-        self.lock().server_name.as_ref().map(|n| n.to_str().into_owned())
+        self.lock()
+            .server_name
+            .as_ref()
+            .map(|n| n.to_str().into_owned())
     }
 
     fn matches(&self, d: &SessionData, name: &ServerName<'_>) -> bool {
@@ -76,8 +79,8 @@ impl fmt::Debug for Session {
     }
 }
 
-/// The store rustls sees for one client connection: it offers the session handed in with
-/// `set_session` and collects what this connection receives.
+/// One client connection's sessions: the one handed in with `set_session` (offered) and
+/// what this connection receives.
 #[derive(Debug)]
 pub(crate) struct ConnectionStore {
     pub(crate) offer: Mutex<Option<Session>>,
@@ -85,8 +88,11 @@ pub(crate) struct ConnectionStore {
 }
 
 impl ConnectionStore {
-    pub(crate) fn new(offer: Option<Session>) -> Arc<ConnectionStore> {
-        Arc::new(ConnectionStore { offer: Mutex::new(offer), received: Session::default() })
+    pub(crate) fn new(offer: Option<Session>) -> ConnectionStore {
+        ConnectionStore {
+            offer: Mutex::new(offer),
+            received: Session::default(),
+        }
     }
 
     fn offered(&self) -> Option<Session> {
@@ -94,59 +100,92 @@ impl ConnectionStore {
     }
 }
 
-impl ClientSessionStore for ConnectionStore {
+/// The one session store of a context's client configuration: it answers for the connection
+/// being driven on this thread (see `client_state.rs`) and knows nothing outside a call.
+#[derive(Debug)]
+pub(crate) struct RoutingStore;
+
+fn with_store<R>(f: impl FnOnce(&ConnectionStore) -> Option<R>) -> Option<R> {
+    let state = crate::client_state::current()?;
+    f(&state.store)
+}
+
+impl ClientSessionStore for RoutingStore {
     fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
-        let mut d = self.received.lock();
-        d.server_name = Some(server_name);
-        d.kx_hint = Some(group);
+        with_store(|st| {
+            let mut d = st.received.lock();
+            d.server_name = Some(server_name);
+            d.kx_hint = Some(group);
+            Some(())
+        });
     }
 
     fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
-        let s = self.offered()?;
-        let d = s.lock();
-        if s.matches(&d, server_name) {
-            d.kx_hint
-        } else {
-            None
-        }
+        with_store(|st| {
+            let s = st.offered()?;
+            let d = s.lock();
+            if s.matches(&d, server_name) {
+                d.kx_hint
+            } else {
+                None
+            }
+        })
     }
 
     fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
-        let mut d = self.received.lock();
-        d.server_name = Some(server_name);
-        d.tls12 = Some(value);
+        with_store(|st| {
+            let mut d = st.received.lock();
+            d.server_name = Some(server_name);
+            d.tls12 = Some(value);
+            Some(())
+        });
     }
 
     fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
-        let s = self.offered()?;
-        let d = s.lock();
-        if s.matches(&d, server_name) {
-            d.tls12.clone()
-        } else {
-            None
-        }
+        with_store(|st| {
+            let s = st.offered()?;
+            let d = s.lock();
+            if s.matches(&d, server_name) {
+                d.tls12.clone()
+            } else {
+                None
+            }
+        })
     }
 
     fn remove_tls12_session(&self, _server_name: &ServerName<'static>) {
-        if let Some(s) = self.offered() {
-            s.lock().tls12 = None;
-        }
+        with_store(|st| {
+            st.offered()?.lock().tls12 = None;
+            Some(())
+        });
     }
 
-    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
-        let mut d = self.received.lock();
-        d.server_name = Some(server_name);
-        d.tls13.push(value);
+    fn insert_tls13_ticket(
+        &self,
+        server_name: ServerName<'static>,
+        value: Tls13ClientSessionValue,
+    ) {
+        with_store(|st| {
+            let mut d = st.received.lock();
+            d.server_name = Some(server_name);
+            d.tls13.push(value);
+            Some(())
+        });
     }
 
-    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
-        let s = self.offered()?;
-        let mut d = s.lock();
-        if s.matches(&d, server_name) {
-            // The newest ticket first, as OpenSSL's SSL_get1_session returns the latest.
-            d.tls13.pop()
-        } else {
-            None
-        }
+    fn take_tls13_ticket(
+        &self,
+        server_name: &ServerName<'static>,
+    ) -> Option<Tls13ClientSessionValue> {
+        with_store(|st| {
+            let s = st.offered()?;
+            let mut d = s.lock();
+            if s.matches(&d, server_name) {
+                // The newest ticket first, as OpenSSL's SSL_get1_session returns the latest.
+                d.tls13.pop()
+            } else {
+                None
+            }
+        })
     }
 }

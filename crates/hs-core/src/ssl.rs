@@ -1,17 +1,18 @@
 //! `Ssl` (OpenSSL's `SSL`): one connection's role, settings and negotiated state.
 //! The I/O-driving calls (`do_handshake`, `read`, `write`, `shutdown`) are in `engine.rs`.
 
-use std::sync::atomic::AtomicI32;
 use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, Acceptor};
-use rustls::{ClientConnection, Connection, HandshakeKind, NamedGroup, ProtocolVersion, ServerConnection, SupportedCipherSuite};
+use rustls::{
+    ClientConnection, Connection, HandshakeKind, NamedGroup, ProtocolVersion, SupportedCipherSuite,
+};
 
+use crate::client_state::{with_state, ClientState};
 use crate::hello::ClientHelloInfo;
 use crate::session::{ConnectionStore, Session};
 use crate::timeline::Timeline;
-use crate::verify::{read_result, ConnectionVerifier};
 use crate::{names, Context, Error, Reason, VerifyCode, VerifyMode};
 
 /// The role of a connection.
@@ -78,13 +79,13 @@ pub struct Ssl {
     pub(crate) alpn: Option<Vec<Vec<u8>>>,
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) offer: Option<Session>,
-    pub(crate) store: Option<Arc<ConnectionStore>>,
-    pub(crate) verify_slot: Option<Arc<AtomicI32>>,
+    /// A client's verification and sessions, once the connection exists.
+    pub(crate) client_state: Option<Arc<ClientState>>,
     pub(crate) hello: Option<ClientHelloInfo>,
     pub(crate) pending_write: Option<usize>,
     pub(crate) raw_out: Vec<u8>,
-    pub(crate) first_bytes: [u8; 5],
-    pub(crate) first_len: usize,
+    /// What the handshake's incoming bytes looked like (see `scan.rs`).
+    pub(crate) scan: crate::scan::Scan,
     pub(crate) plaintext_pending: usize,
 }
 
@@ -116,13 +117,11 @@ impl Ssl {
             alpn: None,
             verify_mode: None,
             offer: None,
-            store: None,
-            verify_slot: None,
+            client_state: None,
             hello: None,
             pending_write: None,
             raw_out: Vec::new(),
-            first_bytes: [0; 5],
-            first_len: 0,
+            scan: Default::default(),
             plaintext_pending: 0,
         }
     }
@@ -131,8 +130,12 @@ impl Ssl {
     /// the server's certificate against it (`SSL_set_connect_state` +
     /// `SSL_set_tlsext_host_name` + `SSL_set1_host`).
     pub fn set_connect_state(&mut self, server_name: &str) -> Result<(), Error> {
-        ServerName::try_from(server_name.to_owned())
-            .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {server_name:?}: {e}")))?;
+        ServerName::try_from(server_name.to_owned()).map_err(|e| {
+            Error::config(
+                Reason::SSL_R_BAD_VALUE,
+                format!("server name {server_name:?}: {e}"),
+            )
+        })?;
         self.role = Role::Client;
         self.sni = Some(server_name.to_owned());
         self.verify_name = Some(server_name.to_owned());
@@ -187,7 +190,10 @@ impl Ssl {
                 self.ctx = ctx.clone();
                 Ok(())
             }
-            Conn::Tls(_) => Err(Error::state(Reason::SSL_R_STILL_IN_INIT, "the handshake has started")),
+            Conn::Tls(_) => Err(Error::state(
+                Reason::SSL_R_STILL_IN_INIT,
+                "the handshake has started",
+            )),
         }
     }
 
@@ -203,14 +209,15 @@ impl Ssl {
 
     /// The verify mode in force for this connection's role.
     pub fn verify_mode(&self) -> VerifyMode {
-        self.verify_mode.unwrap_or_else(|| self.ctx.verify_mode(self.role == Role::Server))
+        self.verify_mode
+            .unwrap_or_else(|| self.ctx.verify_mode(self.role == Role::Server))
     }
 
     /// Offers `session` for resumption (`SSL_set_session`); call before the handshake.
     pub fn set_session(&mut self, session: &Session) {
         self.offer = Some(session.clone());
-        if let Some(store) = &self.store {
-            *store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
+        if let Some(state) = &self.client_state {
+            *state.store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
         }
     }
 
@@ -218,7 +225,7 @@ impl Ssl {
     /// later connection can resume with. For TLS 1.3 the tickets arrive after the
     /// handshake, so read (or shut down) once before taking the session.
     pub fn session(&self) -> Option<Session> {
-        let store = self.store.as_ref()?;
+        let store = &self.client_state.as_ref()?.store;
         if store.received.is_resumable() || !self.session_reused() {
             Some(store.received.clone())
         } else {
@@ -369,7 +376,10 @@ impl Ssl {
         if let Some(code) = self.fatal.as_ref().and_then(Error::verify_code) {
             return code;
         }
-        self.verify_slot.as_deref().and_then(read_result).unwrap_or(VerifyCode::X509_V_OK)
+        self.client_state
+            .as_ref()
+            .and_then(|s| s.verify_result())
+            .unwrap_or(VerifyCode::X509_V_OK)
     }
 
     /// When each handshake flight was written and read.
@@ -398,14 +408,9 @@ impl Ssl {
                 let conn = self.new_client()?;
                 self.conn = Conn::Tls(Box::new(conn.into()));
             }
-            Role::Server => {
-                if self.ctx.needs_client_hello() {
-                    self.conn = Conn::Accepting(Box::default());
-                } else {
-                    let conn = ServerConnection::new(self.server_config()?.clone()).map_err(internal)?;
-                    self.conn = Conn::Tls(Box::new(conn.into()));
-                }
-            }
+            // A server always reads the ClientHello first: its callbacks may choose the
+            // context, and until it answers, hs writes any alert itself (see alerts.rs).
+            Role::Server => self.conn = Conn::Accepting(Box::default()),
         }
         self.timeline.start();
         Ok(())
@@ -413,41 +418,52 @@ impl Ssl {
 
     pub(crate) fn server_config(&self) -> Result<&Arc<rustls::ServerConfig>, Error> {
         self.ctx.server_config().ok_or_else(|| {
-            Error::config(Reason::SSL_R_NO_CERTIFICATE_ASSIGNED, "a server needs a certificate and private key")
+            Error::config(
+                Reason::SSL_R_NO_CERTIFICATE_ASSIGNED,
+                "a server needs a certificate and private key",
+            )
         })
     }
 
     fn new_client(&mut self) -> Result<ClientConnection, Error> {
         let inner = &self.ctx.inner;
         let enforce = self.verify_mode().contains(VerifyMode::PEER);
-        let (verifier, slot) = ConnectionVerifier::for_connection(
-            inner.server_verifier.clone(),
-            inner.provider.clone(),
+        let state = ClientState::new(
             enforce,
             self.verify_name.is_some(),
+            ConnectionStore::new(self.offer.clone()),
         );
-        let store = ConnectionStore::new(self.offer.clone());
-        let mut cfg = (*inner.client).clone();
-        cfg.dangerous().set_certificate_verifier(verifier);
-        cfg.resumption = rustls::client::Resumption::store(store.clone());
-        cfg.enable_sni = self.sni.is_some();
-        if let Some(alpn) = &self.alpn {
-            cfg.alpn_protocols = alpn.clone();
-        }
+        let base = if self.sni.is_some() {
+            &inner.client
+        } else {
+            &inner.client_no_sni
+        };
+        let cfg = match &self.alpn {
+            // `SSL_set_alpn_protos`: the one case that needs a configuration of its own.
+            Some(alpn) if *alpn != base.alpn_protocols => {
+                let mut cfg = (**base).clone();
+                cfg.alpn_protocols = alpn.clone();
+                Arc::new(cfg)
+            }
+            _ => base.clone(),
+        };
         let name = match self.verify_name.as_ref().or(self.sni.as_ref()) {
-            Some(n) => ServerName::try_from(n.clone())
-                .map_err(|e| Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {n:?}: {e}")))?,
+            Some(n) => ServerName::try_from(n.clone()).map_err(|e| {
+                Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {n:?}: {e}"))
+            })?,
             // No name to send or check: rustls needs one, and an IP address is never sent
             // as SNI; the verifier is told not to check it.
             None => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
         };
-        self.store = Some(store);
-        self.verify_slot = Some(slot);
-        ClientConnection::new(Arc::new(cfg), name).map_err(internal)
+        let conn = with_state(&state, || ClientConnection::new(cfg, name)).map_err(internal)?;
+        self.client_state = Some(state);
+        Ok(conn)
     }
 
     pub(crate) fn ip_name(&self) -> bool {
-        self.verify_name.as_deref().is_some_and(|n| n.parse::<std::net::IpAddr>().is_ok())
+        self.verify_name
+            .as_deref()
+            .is_some_and(|n| n.parse::<std::net::IpAddr>().is_ok())
     }
 }
 

@@ -2,8 +2,8 @@
 //! intermediate, and leaf certificates issued on the spot with rcgen. Never for production.
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, KeyPair, KeyUsagePurpose, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, SignatureAlgorithm,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -24,7 +24,12 @@ pub enum KeyType {
 
 impl KeyType {
     /// Every key type.
-    pub const ALL: [KeyType; 4] = [KeyType::EcdsaP256, KeyType::EcdsaP384, KeyType::Ed25519, KeyType::Rsa2048];
+    pub const ALL: [KeyType; 4] = [
+        KeyType::EcdsaP256,
+        KeyType::EcdsaP384,
+        KeyType::Ed25519,
+        KeyType::Rsa2048,
+    ];
 
     fn algorithm(self) -> &'static SignatureAlgorithm {
         match self {
@@ -89,13 +94,26 @@ pub struct TestPki {
     client: Issued,
 }
 
+/// A name suffix unique within the process and, with the clock, across processes.
+fn unique_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    format!("{}-{nanos:x}-{n}", std::process::id())
+}
+
 fn ca_params(cn: &str) -> CertificateParams {
     let mut p = CertificateParams::new(Vec::<String>::new()).expect("no names");
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, cn);
     p.distinguished_name = dn;
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let now = OffsetDateTime::now_utc();
     p.not_before = now - Duration::days(2);
     p.not_after = now + Duration::days(3650);
@@ -109,19 +127,36 @@ impl TestPki {
     }
 
     /// A PKI whose server and client certificates have the given key type.
+    ///
+    /// Every PKI's CA names are unique, so a certificate from one PKI presented to a peer
+    /// trusting another is an unknown issuer (`X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY`),
+    /// not a signature failure against a namesake CA.
     pub fn with_key_type(name: &str, key_type: KeyType) -> TestPki {
+        let id = unique_id();
         let root_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("keygen");
-        let root = CertifiedIssuer::self_signed(ca_params("hs test root CA"), root_key).expect("root");
+        let root =
+            CertifiedIssuer::self_signed(ca_params(&format!("hs test root CA {id}")), root_key)
+                .expect("root");
         let inter_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("keygen");
-        let intermediate =
-            CertifiedIssuer::signed_by(ca_params("hs test intermediate CA"), inter_key, &root).expect("intermediate");
+        let intermediate = CertifiedIssuer::signed_by(
+            ca_params(&format!("hs test intermediate CA {id}")),
+            inter_key,
+            &root,
+        )
+        .expect("intermediate");
         let intermediate_pem = intermediate.pem();
         let mut pki = TestPki {
             root_pem: root.pem(),
             intermediate_pem,
             intermediate,
-            server: Issued { chain_pem: String::new(), key_pem: String::new() },
-            client: Issued { chain_pem: String::new(), key_pem: String::new() },
+            server: Issued {
+                chain_pem: String::new(),
+                key_pem: String::new(),
+            },
+            client: Issued {
+                chain_pem: String::new(),
+                key_pem: String::new(),
+            },
         };
         pki.server = pki.issue(&IssueOptions::server(name, key_type));
         pki.client = pki.issue(&IssueOptions {
@@ -137,7 +172,10 @@ impl TestPki {
         let key = KeyPair::generate_for(opts.key_type.algorithm()).expect("keygen");
         let mut p = CertificateParams::new(opts.names.clone()).expect("valid names");
         let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, opts.names.first().cloned().unwrap_or_default());
+        dn.push(
+            DnType::CommonName,
+            opts.names.first().cloned().unwrap_or_default(),
+        );
         p.distinguished_name = dn;
         p.extended_key_usages = vec![if opts.client {
             ExtendedKeyUsagePurpose::ClientAuth
@@ -148,7 +186,10 @@ impl TestPki {
         p.not_before = now + opts.validity.0;
         p.not_after = now + opts.validity.1;
         let cert = p.signed_by(&key, &self.intermediate).expect("sign");
-        Issued { chain_pem: format!("{}{}", cert.pem(), self.intermediate_pem), key_pem: key.serialize_pem() }
+        Issued {
+            chain_pem: format!("{}{}", cert.pem(), self.intermediate_pem),
+            key_pem: key.serialize_pem(),
+        }
     }
 
     /// The root CA certificate, PEM.
@@ -177,7 +218,9 @@ impl TestPki {
 
     /// A builder trusting the root.
     pub fn client_builder(&self) -> ContextBuilder {
-        Context::builder().trust_pem(self.ca_pem()).expect("generated PEM parses")
+        Context::builder()
+            .trust_pem(self.ca_pem())
+            .expect("generated PEM parses")
     }
 
     /// A builder trusting the root, with the client certificate and key.

@@ -54,7 +54,12 @@ impl Timeline {
                 f.last = now;
                 f.bytes += bytes;
             }
-            _ => self.flights.push(Flight { direction, first: now, last: now, bytes }),
+            _ => self.flights.push(Flight {
+                direction,
+                first: now,
+                last: now,
+                bytes,
+            }),
         }
     }
 
@@ -96,7 +101,14 @@ mod tests {
         t.finish();
         t.record(Direction::Received, 9);
         let dirs: Vec<_> = t.flights.iter().map(|f| (f.direction, f.bytes)).collect();
-        assert_eq!(dirs, vec![(Direction::Sent, 15), (Direction::Received, 100), (Direction::Sent, 7)]);
+        assert_eq!(
+            dirs,
+            vec![
+                (Direction::Sent, 15),
+                (Direction::Received, 100),
+                (Direction::Sent, 7)
+            ]
+        );
         assert!(t.duration().is_some());
         assert!(t.until_first_received().is_some());
     }

@@ -1,8 +1,6 @@
-//! Certificate verification on the client: one verifier per connection, so that the
-//! result is recorded for `Ssl::verify_result` and, without `SSL_VERIFY_PEER`, the handshake
-//! goes on as OpenSSL's does.
+//! Certificate verification on the client: the result is recorded for `Ssl::verify_result`
+//! and, without `SSL_VERIFY_PEER`, the handshake goes on as OpenSSL's does.
 
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -13,47 +11,22 @@ use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 use crate::VerifyCode;
 
-/// No verification has happened yet.
-const UNSET: i32 = -1;
-
-/// The verifier a client connection hands to rustls.
+/// The verifier of a context's client configuration, shared by all its connections (rustls
+/// resumes a session only under the verifier that made it). Each connection's mode and
+/// result live in its [`ClientState`](crate::client_state::ClientState), reached through
+/// the calling thread.
 #[derive(Debug)]
 pub(crate) struct ConnectionVerifier {
     inner: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
-    /// Fail the handshake on a bad certificate (`SSL_VERIFY_PEER`).
-    enforce: bool,
-    /// Check the certificate against the server name (a name was given to verify).
-    check_name: bool,
-    result: Arc<AtomicI32>,
 }
 
 impl ConnectionVerifier {
-    /// The verifier the shared `ClientConfig` is built with; every connection replaces it.
-    pub(crate) fn placeholder(
+    pub(crate) fn new(
         inner: Option<Arc<WebPkiServerVerifier>>,
         provider: Arc<CryptoProvider>,
     ) -> Arc<ConnectionVerifier> {
-        Arc::new(ConnectionVerifier { inner, provider, enforce: true, check_name: true, result: Arc::new(AtomicI32::new(UNSET)) })
-    }
-
-    /// A verifier for one connection, and the slot it writes its result into.
-    pub(crate) fn for_connection(
-        inner: Option<Arc<WebPkiServerVerifier>>,
-        provider: Arc<CryptoProvider>,
-        enforce: bool,
-        check_name: bool,
-    ) -> (Arc<ConnectionVerifier>, Arc<AtomicI32>) {
-        let result = Arc::new(AtomicI32::new(UNSET));
-        (Arc::new(ConnectionVerifier { inner, provider, enforce, check_name, result: result.clone() }), result)
-    }
-}
-
-/// Reads a result slot: `None` before any certificate was verified.
-pub(crate) fn read_result(slot: &AtomicI32) -> Option<VerifyCode> {
-    match slot.load(Ordering::Acquire) {
-        UNSET => None,
-        v => Some(VerifyCode(v)),
+        Arc::new(ConnectionVerifier { inner, provider })
     }
 }
 
@@ -67,14 +40,24 @@ impl ServerCertVerifier for ConnectionVerifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let outcome = match &self.inner {
-            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
-            None => Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)),
+            Some(v) => {
+                v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
+            None => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
         };
+        // Outside a call hs-core drives (rustls used directly with this configuration):
+        // verify fully and record nothing.
+        let state = crate::client_state::current();
+        let (enforce, check_name) = state
+            .as_ref()
+            .map_or((true, true), |s| (s.enforce, s.check_name));
         let outcome = match outcome {
             // webpki checks the name only after the chain verified.
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) if !self.check_name => Ok(ServerCertVerified::assertion()),
+            )) if !check_name => Ok(ServerCertVerified::assertion()),
             other => other,
         };
         let code = match &outcome {
@@ -84,8 +67,10 @@ impl ServerCertVerifier for ConnectionVerifier {
             }
             Err(_) => VerifyCode::X509_V_ERR_UNSPECIFIED,
         };
-        self.result.store(code.0, Ordering::Release);
-        if self.enforce {
+        if let Some(state) = &state {
+            state.record(code);
+        }
+        if enforce {
             outcome
         } else {
             Ok(ServerCertVerified::assertion())
@@ -98,7 +83,12 @@ impl ServerCertVerifier for ConnectionVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -107,11 +97,18 @@ impl ServerCertVerifier for ConnectionVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -119,7 +116,9 @@ impl ServerCertVerifier for ConnectionVerifier {
 pub(crate) fn verify_code_for(e: &CertificateError, ip_name: bool) -> VerifyCode {
     #[allow(deprecated)]
     match e {
-        CertificateError::Expired | CertificateError::ExpiredContext { .. } => VerifyCode::X509_V_ERR_CERT_HAS_EXPIRED,
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            VerifyCode::X509_V_ERR_CERT_HAS_EXPIRED
+        }
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
             VerifyCode::X509_V_ERR_CERT_NOT_YET_VALID
         }
@@ -141,8 +140,12 @@ pub(crate) fn verify_code_for(e: &CertificateError, ip_name: bool) -> VerifyCode
         CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
             VerifyCode::X509_V_ERR_INVALID_PURPOSE
         }
-        CertificateError::UnhandledCriticalExtension => VerifyCode::X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION,
-        CertificateError::ApplicationVerificationFailure => VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION,
+        CertificateError::UnhandledCriticalExtension => {
+            VerifyCode::X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION
+        }
+        CertificateError::ApplicationVerificationFailure => {
+            VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION
+        }
         _ => VerifyCode::X509_V_ERR_UNSPECIFIED,
     }
 }

@@ -19,18 +19,16 @@ fn feed_server(input: &[u8], eof: bool) -> (Error, Vec<u8>) {
         rbio.set_eof_return(0);
     }
     let mut io = Duplex::new(rbio, MemBio::new());
-    for _ in 0..10 {
-        match server.do_handshake(&mut io) {
-            Ok(()) => panic!("a server accepted {input:?}"),
-            Err(e) if e.is_retry() => {
-                assert_eq!(e.code(), ErrorCode::WantRead);
-                assert!(!eof, "with EOF after the input the server must not wait");
-                return (e, io.writer().data().to_vec());
-            }
-            Err(e) => return (e, io.writer().data().to_vec()),
+    // One call: with all the input present, the server either fails or waits for more.
+    match server.do_handshake(&mut io) {
+        Ok(()) => panic!("a server accepted {input:?}"),
+        Err(e) if e.is_retry() => {
+            assert_eq!(e.code(), ErrorCode::WantRead);
+            assert!(!eof, "with EOF after the input the server must not wait");
+            (e, io.writer().data().to_vec())
         }
+        Err(e) => (e, io.writer().data().to_vec()),
     }
-    panic!("no result after 10 calls");
 }
 
 /// The alert a plaintext alert record in `out` carries, if it holds exactly one.
@@ -42,7 +40,11 @@ fn assert_fatal(e: &Error, reason: Reason, alert: Option<u8>, out: &[u8]) {
     assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
     assert_eq!(e.reason(), Some(reason), "{e}");
     assert_eq!(e.alert(), alert.map(Alert::sent), "{e}");
-    assert_eq!(plaintext_alert(out), alert, "the peer sees the alert the error names: {out:02x?}");
+    assert_eq!(
+        plaintext_alert(out),
+        alert,
+        "the peer sees the alert the error names: {out:02x?}"
+    );
 }
 
 trait WriteAll {
@@ -58,15 +60,17 @@ impl WriteAll for MemBio {
 fn random_bytes_give_wrong_version_number() {
     let junk: Vec<u8> = (0..64u32).map(|i| (i * 37 + 11) as u8).collect();
     let (e, out) = feed_server(&junk, false);
-    assert_fatal(&e, Reason::SSL_R_WRONG_VERSION_NUMBER, Some(50), &out);
+    // As OpenSSL 3: no alert to a peer that does not speak TLS.
+    assert_fatal(&e, Reason::SSL_R_WRONG_VERSION_NUMBER, None, &out);
 }
 
 #[test]
 fn plaintext_http_request_is_named_as_such() {
     let (e, out) = feed_server(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", false);
-    assert_fatal(&e, Reason::SSL_R_HTTP_REQUEST, Some(50), &out);
-    let (e, _) = feed_server(b"CONNECT localhost:443 HTTP/1.1\r\n\r\n", false);
-    assert_eq!(e.reason(), Some(Reason::SSL_R_HTTPS_PROXY_REQUEST));
+    assert_fatal(&e, Reason::SSL_R_HTTP_REQUEST, None, &out);
+    assert!(out.is_empty(), "nothing is written: {out:02x?}");
+    let (e, out) = feed_server(b"CONNECT localhost:443 HTTP/1.1\r\n\r\n", false);
+    assert_fatal(&e, Reason::SSL_R_HTTPS_PROXY_REQUEST, None, &out);
 }
 
 /// A TLS 1.0 ClientHello: version 3.1, two CBC suites, no extensions.
@@ -122,8 +126,12 @@ fn garbage_answer_to_a_client_hello() {
     let mut client = Ssl::new(&pki.client_context());
     client.set_connect_state("localhost").unwrap();
     let mut io = Duplex::new(MemBio::new(), MemBio::new());
-    assert_eq!(client.do_handshake(&mut io).unwrap_err().code(), ErrorCode::WantRead);
-    io.reader_mut().write_all_bytes(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    assert_eq!(
+        client.do_handshake(&mut io).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
+    io.reader_mut()
+        .write_all_bytes(b"HTTP/1.1 400 Bad Request\r\n\r\n");
     let e = client.do_handshake(&mut io).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Ssl);
     assert_eq!(e.reason(), Some(Reason::SSL_R_WRONG_VERSION_NUMBER), "{e}");
@@ -136,27 +144,54 @@ fn a_flipped_bit_in_each_flight_fails_cleanly_on_both_sides() {
     let pki = p256();
     // Offsets inside the ClientHello, the server's first flight (early and late), and the
     // client's Finished flight.
-    let cases: [(&str, u64); 5] = [("c2s", 10), ("c2s", 100), ("s2c", 10), ("s2c", 700), ("c2s", 300)];
+    let cases: [(&str, u64); 5] = [
+        ("c2s", 10),
+        ("c2s", 100),
+        ("s2c", 10),
+        ("s2c", 700),
+        ("c2s", 300),
+    ];
     for (dir, offset) in cases {
         for bit in [0u8, 7] {
             let (mut client, mut server) = pair(&pki.client_context(), &pki.server_context());
             let (c_io, s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
-            let flip = hs_bio::FaultConfig { flip_write_bit: Some((offset, bit)), ..Default::default() };
+            let flip = hs_bio::FaultConfig {
+                flip_write_bit: Some((offset, bit)),
+                ..Default::default()
+            };
             let (mut c_io, mut s_io) = if dir == "c2s" {
-                (hs_bio::FaultBio::new(c_io, flip), hs_bio::FaultBio::new(s_io, Default::default()))
+                (
+                    hs_bio::FaultBio::new(c_io, flip),
+                    hs_bio::FaultBio::new(s_io, Default::default()),
+                )
             } else {
-                (hs_bio::FaultBio::new(c_io, Default::default()), hs_bio::FaultBio::new(s_io, flip))
+                (
+                    hs_bio::FaultBio::new(c_io, Default::default()),
+                    hs_bio::FaultBio::new(s_io, flip),
+                )
             };
             let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 60);
-            let ctx = format!("{dir} byte {offset} bit {bit}: client {:?} server {:?}", c.result, s.result);
+            let ctx = format!(
+                "{dir} byte {offset} bit {bit}: client {:?} server {:?}",
+                c.result, s.result
+            );
             let c_err = c.result.as_ref().and_then(|r| r.as_ref().err());
             let s_err = s.result.as_ref().and_then(|r| r.as_ref().err());
-            assert!(c_err.is_some() || s_err.is_some(), "a flipped bit went unnoticed: {ctx}");
+            assert!(
+                c_err.is_some() || s_err.is_some(),
+                "a flipped bit went unnoticed: {ctx}"
+            );
             for (a, b) in [(c_err, s_err), (s_err, c_err)] {
                 if let (Some(a), Some(b)) = (a, b) {
-                    if let Some(Alert { description, direction: hs_core::AlertDirection::Sent }) = a.alert() {
+                    if let Some(Alert {
+                        description,
+                        direction: hs_core::AlertDirection::Sent,
+                    }) = a.alert()
+                    {
                         // The peer read the alert, or had already failed on its own.
-                        if b.alert().is_some_and(|x| x.direction == hs_core::AlertDirection::Received) {
+                        if b.alert()
+                            .is_some_and(|x| x.direction == hs_core::AlertDirection::Received)
+                        {
                             assert_eq!(b.alert(), Some(Alert::received(description)), "{ctx}");
                         }
                     }

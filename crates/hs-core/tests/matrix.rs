@@ -17,7 +17,11 @@ fn every_version_key_type_alpn_and_mtls_combination() {
                 for mtls in [false, true] {
                     let label = format!("{} {version:?} alpn={alpn} mtls={mtls}", key.name());
                     let mut sb = pki.server_builder().only_version(version);
-                    let mut cb = if mtls { pki.client_builder_with_cert() } else { pki.client_builder() };
+                    let mut cb = if mtls {
+                        pki.client_builder_with_cert()
+                    } else {
+                        pki.client_builder()
+                    };
                     if mtls {
                         sb = sb.verify_mode(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT);
                     }
@@ -28,8 +32,17 @@ fn every_version_key_type_alpn_and_mtls_combination() {
                     let (mut client, mut server) = pair(&cb.build().unwrap(), &sb.build().unwrap());
                     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
                     let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
-                    assert!(c.ok() && s.ok(), "{label}: client {:?} server {:?}", c.result, s.result);
-                    let expect = if version == Version::Tls13 { "TLSv1.3" } else { "TLSv1.2" };
+                    assert!(
+                        c.ok() && s.ok(),
+                        "{label}: client {:?} server {:?}",
+                        c.result,
+                        s.result
+                    );
+                    let expect = if version == Version::Tls13 {
+                        "TLSv1.3"
+                    } else {
+                        "TLSv1.2"
+                    };
                     assert_eq!(client.version_name(), expect, "{label}");
                     assert_eq!(server.version_name(), expect, "{label}");
                     // Server preference decides ALPN.
@@ -38,12 +51,35 @@ fn every_version_key_type_alpn_and_mtls_combination() {
                     assert_eq!(server.alpn_protocol(), want_alpn, "{label}");
                     assert_eq!(server.server_name(), Some("localhost"), "{label}");
                     assert_eq!(client.verify_result(), VerifyCode::X509_V_OK, "{label}");
-                    assert_eq!(server.peer_certificates().map(|c| c.len()), mtls.then_some(2), "{label}");
-                    assert_eq!(client.peer_certificates().map(|c| c.len()), Some(2), "{label}");
-                    assert!(client.cipher_name().is_some() && client.group_name().is_some(), "{label}");
-                    let got = transfer(&mut client, &mut c_io, &mut server, &mut s_io, b"hello server");
+                    assert_eq!(
+                        server.peer_certificates().map(|c| c.len()),
+                        mtls.then_some(2),
+                        "{label}"
+                    );
+                    assert_eq!(
+                        client.peer_certificates().map(|c| c.len()),
+                        Some(2),
+                        "{label}"
+                    );
+                    assert!(
+                        client.cipher_name().is_some() && client.group_name().is_some(),
+                        "{label}"
+                    );
+                    let got = transfer(
+                        &mut client,
+                        &mut c_io,
+                        &mut server,
+                        &mut s_io,
+                        b"hello server",
+                    );
                     assert_eq!(got, b"hello server", "{label}");
-                    let got = transfer(&mut server, &mut s_io, &mut client, &mut c_io, b"hello client");
+                    let got = transfer(
+                        &mut server,
+                        &mut s_io,
+                        &mut client,
+                        &mut c_io,
+                        b"hello client",
+                    );
                     assert_eq!(got, b"hello client", "{label}");
                 }
             }
@@ -62,7 +98,10 @@ fn resume(server_ctx: &hs_core::Context, version: Version) -> (bool, bool) {
     assert!(!client.session_reused() && !server.session_reused());
     // TLS 1.3 tickets arrive after the handshake: a read processes them.
     let mut buf = [0u8; 16];
-    assert_eq!(client.read(&mut c_io, &mut buf).unwrap_err().code(), ErrorCode::WantRead);
+    assert_eq!(
+        client.read(&mut c_io, &mut buf).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
     let session = client.session().expect("a client session");
     assert!(session.is_resumable(), "{version:?}: {session:?}");
 
@@ -71,14 +110,22 @@ fn resume(server_ctx: &hs_core::Context, version: Version) -> (bool, bool) {
     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
     let (c, s) = drive(&mut client2, &mut c_io, &mut server2, &mut s_io, 50);
     assert!(c.ok() && s.ok());
-    assert_eq!(transfer(&mut client2, &mut c_io, &mut server2, &mut s_io, b"again"), b"again");
+    assert_eq!(
+        transfer(&mut client2, &mut c_io, &mut server2, &mut s_io, b"again"),
+        b"again"
+    );
     (client2.session_reused(), server2.session_reused())
 }
 
 #[test]
 fn resumption_with_tickets_tls13_and_tls12() {
     let pki = pki(KeyType::EcdsaP256);
-    let ctx = pki.server_builder().session_cache_size(0).session_tickets(true).build().unwrap();
+    let ctx = pki
+        .server_builder()
+        .session_cache_size(0)
+        .session_tickets(true)
+        .build()
+        .unwrap();
     assert_eq!(resume(&ctx, Version::Tls13), (true, true));
     assert_eq!(resume(&ctx, Version::Tls12), (true, true));
 }
@@ -86,7 +133,12 @@ fn resumption_with_tickets_tls13_and_tls12() {
 #[test]
 fn resumption_with_the_server_session_cache_tls13_and_tls12() {
     let pki = pki(KeyType::EcdsaP256);
-    let ctx = pki.server_builder().session_cache_size(64).session_tickets(false).build().unwrap();
+    let ctx = pki
+        .server_builder()
+        .session_cache_size(64)
+        .session_tickets(false)
+        .build()
+        .unwrap();
     assert_eq!(resume(&ctx, Version::Tls13), (true, true));
     assert_eq!(resume(&ctx, Version::Tls12), (true, true));
 }
@@ -94,7 +146,12 @@ fn resumption_with_the_server_session_cache_tls13_and_tls12() {
 #[test]
 fn no_resumption_when_the_server_keeps_nothing() {
     let pki = pki(KeyType::EcdsaP256);
-    let ctx = pki.server_builder().session_cache_size(0).session_tickets(false).build().unwrap();
+    let ctx = pki
+        .server_builder()
+        .session_cache_size(0)
+        .session_tickets(false)
+        .build()
+        .unwrap();
     let client_ctx = pki.client_context();
     let (mut client, mut server) = pair(&client_ctx, &ctx);
     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
@@ -111,13 +168,24 @@ fn shutdown_sequence(client_first: bool) {
     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
     let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
     assert!(c.ok() && s.ok());
-    let (first, f_io, second, s2_io): (&mut Ssl, &mut hs_bio::PairEnd, &mut Ssl, &mut hs_bio::PairEnd) =
-        if client_first { (&mut client, &mut c_io, &mut server, &mut s_io) } else { (&mut server, &mut s_io, &mut client, &mut c_io) };
+    let (first, f_io, second, s2_io): (
+        &mut Ssl,
+        &mut hs_bio::PairEnd,
+        &mut Ssl,
+        &mut hs_bio::PairEnd,
+    ) = if client_first {
+        (&mut client, &mut c_io, &mut server, &mut s_io)
+    } else {
+        (&mut server, &mut s_io, &mut client, &mut c_io)
+    };
     // Data written before close_notify still arrives.
     first.write(f_io, b"last words").unwrap();
     assert_eq!(first.shutdown(f_io).unwrap(), ShutdownState::Sent);
     assert_eq!(first.shutdown_flags(), (true, false));
-    assert!(first.write(f_io, b"more").is_err(), "no writes after shutdown");
+    assert!(
+        first.write(f_io, b"more").is_err(),
+        "no writes after shutdown"
+    );
     let mut buf = [0u8; 64];
     let n = second.read(s2_io, &mut buf).unwrap();
     assert_eq!(&buf[..n], b"last words");
@@ -148,7 +216,10 @@ fn second_shutdown_waits_for_the_peer_with_want_read() {
     let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
     assert!(c.ok() && s.ok());
     assert_eq!(client.shutdown(&mut c_io).unwrap(), ShutdownState::Sent);
-    assert_eq!(client.shutdown(&mut c_io).unwrap_err().code(), ErrorCode::WantRead);
+    assert_eq!(
+        client.shutdown(&mut c_io).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
     // Application data the server sends before its close_notify is discarded by shutdown.
     server.write(&mut s_io, b"ignored").unwrap();
     assert_eq!(server.shutdown(&mut s_io).unwrap(), ShutdownState::Sent);
@@ -159,7 +230,11 @@ fn second_shutdown_waits_for_the_peer_with_want_read() {
 fn eof_without_close_notify_after_the_handshake_is_unexpected_eof() {
     let pki = pki(KeyType::EcdsaP256);
     for ignore in [false, true] {
-        let client_ctx = pki.client_builder().ignore_unexpected_eof(ignore).build().unwrap();
+        let client_ctx = pki
+            .client_builder()
+            .ignore_unexpected_eof(ignore)
+            .build()
+            .unwrap();
         let (mut client, mut server) = pair(&client_ctx, &pki.server_context());
         let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
         let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
@@ -167,13 +242,20 @@ fn eof_without_close_notify_after_the_handshake_is_unexpected_eof() {
         server.write(&mut s_io, b"data").unwrap();
         s_io.shutdown_write();
         let mut buf = [0u8; 16];
-        assert_eq!(client.read(&mut c_io, &mut buf).unwrap(), 4, "data before the EOF is not lost");
+        assert_eq!(
+            client.read(&mut c_io, &mut buf).unwrap(),
+            4,
+            "data before the EOF is not lost"
+        );
         let e = client.read(&mut c_io, &mut buf).unwrap_err();
         if ignore {
             assert_eq!(e.code(), ErrorCode::ZeroReturn);
         } else {
             assert_eq!(e.code(), ErrorCode::Ssl);
-            assert_eq!(e.reason(), Some(hs_core::Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING));
+            assert_eq!(
+                e.reason(),
+                Some(hs_core::Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING)
+            );
         }
     }
 }
@@ -186,16 +268,31 @@ fn faulty_run(c_faults: hs_bio::FaultConfig, s_faults: hs_bio::FaultConfig, vers
     let mut c_io = hs_bio::FaultBio::new(c_io, c_faults.clone());
     let mut s_io = hs_bio::FaultBio::new(s_io, s_faults.clone());
     let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 200_000);
-    assert!(c.ok() && s.ok(), "{c_faults:?}/{s_faults:?}: client {:?} server {:?}", c.result, s.result);
+    assert!(
+        c.ok() && s.ok(),
+        "{c_faults:?}/{s_faults:?}: client {:?} server {:?}",
+        c.result,
+        s.result
+    );
     let data: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
-    assert_eq!(transfer(&mut client, &mut c_io, &mut server, &mut s_io, &data), data);
-    assert_eq!(transfer(&mut server, &mut s_io, &mut client, &mut c_io, &data), data);
+    assert_eq!(
+        transfer(&mut client, &mut c_io, &mut server, &mut s_io, &data),
+        data
+    );
+    assert_eq!(
+        transfer(&mut server, &mut s_io, &mut client, &mut c_io, &data),
+        data
+    );
 }
 
 #[test]
 fn one_byte_fragments_reach_the_same_result() {
     for version in [Version::Tls12, Version::Tls13] {
-        let f = hs_bio::FaultConfig { read_fragment: Some(1), write_fragment: Some(1), ..Default::default() };
+        let f = hs_bio::FaultConfig {
+            read_fragment: Some(1),
+            write_fragment: Some(1),
+            ..Default::default()
+        };
         faulty_run(f.clone(), f, version);
     }
 }
@@ -204,11 +301,22 @@ fn one_byte_fragments_reach_the_same_result() {
 fn injected_wouldblock_schedules_reach_the_same_result() {
     for version in [Version::Tls12, Version::Tls13] {
         for seed in [1u64, 7, 42] {
-            let f = hs_bio::FaultConfig { wouldblock_seed: Some((seed, 40)), ..Default::default() };
-            let g = hs_bio::FaultConfig { wouldblock_seed: Some((seed + 100, 40)), read_fragment: Some(3), ..Default::default() };
+            let f = hs_bio::FaultConfig {
+                wouldblock_seed: Some((seed, 40)),
+                ..Default::default()
+            };
+            let g = hs_bio::FaultConfig {
+                wouldblock_seed: Some((seed + 100, 40)),
+                read_fragment: Some(3),
+                ..Default::default()
+            };
             faulty_run(f, g, version);
         }
-        let every = hs_bio::FaultConfig { wouldblock_every: Some(2), write_fragment: Some(5), ..Default::default() };
+        let every = hs_bio::FaultConfig {
+            wouldblock_every: Some(2),
+            write_fragment: Some(5),
+            ..Default::default()
+        };
         faulty_run(every.clone(), every, version);
     }
 }

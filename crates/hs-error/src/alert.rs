@@ -23,12 +23,18 @@ pub struct Alert {
 impl Alert {
     /// An alert hs sent.
     pub const fn sent(description: u8) -> Alert {
-        Alert { description, direction: AlertDirection::Sent }
+        Alert {
+            description,
+            direction: AlertDirection::Sent,
+        }
     }
 
     /// An alert the peer sent.
     pub const fn received(description: u8) -> Alert {
-        Alert { description, direction: AlertDirection::Received }
+        Alert {
+            description,
+            direction: AlertDirection::Received,
+        }
     }
 
     /// The RFC name of the description, e.g. `"handshake_failure"`.
@@ -156,8 +162,14 @@ mod tests {
     #[test]
     fn names_and_display() {
         assert_eq!(Alert::sent(40).name(), "handshake_failure");
-        assert_eq!(Alert::received(48).to_string(), "received alert unknown_ca (48)");
-        assert_eq!(Alert::sent(120).to_string(), "sent alert no_application_protocol (120)");
+        assert_eq!(
+            Alert::received(48).to_string(),
+            "received alert unknown_ca (48)"
+        );
+        assert_eq!(
+            Alert::sent(120).to_string(),
+            "sent alert no_application_protocol (120)"
+        );
         assert_eq!(alert_name(255), "unknown");
     }
 }

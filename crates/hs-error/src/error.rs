@@ -93,17 +93,27 @@ impl Error {
 
     /// A protocol error with OpenSSL's reason and the alert sent or received.
     pub fn protocol(reason: Reason, alert: Option<Alert>, message: impl Into<String>) -> Error {
-        Error::Protocol { reason, alert, message: message.into() }
+        Error::Protocol {
+            reason,
+            alert,
+            message: message.into(),
+        }
     }
 
     /// A configuration error with OpenSSL's reason.
     pub fn config(reason: Reason, message: impl Into<String>) -> Error {
-        Error::Config { reason, message: message.into() }
+        Error::Config {
+            reason,
+            message: message.into(),
+        }
     }
 
     /// A call not valid in the connection's state.
     pub fn state(reason: Reason, message: impl Into<String>) -> Error {
-        Error::State { reason, message: message.into() }
+        Error::State {
+            reason,
+            message: message.into(),
+        }
     }
 
     /// The `SSL_get_error` code of this failure.
@@ -211,7 +221,10 @@ mod tests {
         assert_eq!(Error::WantWrite.code(), ErrorCode::WantWrite);
         assert_eq!(Error::ZeroReturn.code(), ErrorCode::ZeroReturn);
         assert_eq!(Error::UnexpectedEof.code(), ErrorCode::Ssl);
-        assert_eq!(Error::UnexpectedEof.reason(), Some(Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING));
+        assert_eq!(
+            Error::UnexpectedEof.reason(),
+            Some(Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING)
+        );
         let reset = Error::io(io::Error::from_raw_os_error(104));
         assert_eq!(reset.code(), ErrorCode::Syscall);
         assert_eq!(reset.reason(), Some(Reason::sys(104)));
@@ -225,10 +238,18 @@ mod tests {
         assert_eq!(v.alert(), Some(Alert::sent(45)));
         assert_eq!(v.verify_code(), Some(VerifyCode(10)));
         let text = v.to_string();
-        assert!(text.contains("certificate has expired") && text.contains("certificate_expired"), "{text}");
+        assert!(
+            text.contains("certificate has expired") && text.contains("certificate_expired"),
+            "{text}"
+        );
         let p = Error::protocol(Reason::alert(40), Some(Alert::received(40)), "peer gave up");
         assert_eq!(p.reason().unwrap().code, 1040);
-        assert!(p.summary().starts_with("SSL_ERROR_SSL: sslv3 alert handshake failure"), "{}", p.summary());
+        assert!(
+            p.summary()
+                .starts_with("SSL_ERROR_SSL: sslv3 alert handshake failure"),
+            "{}",
+            p.summary()
+        );
     }
 
     #[test]

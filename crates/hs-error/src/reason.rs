@@ -113,18 +113,33 @@ ssl_reasons! {
 
 impl Reason {
     /// `X509_R_KEY_VALUES_MISMATCH`: the private key does not belong to the certificate.
-    pub const X509_R_KEY_VALUES_MISMATCH: Reason = Reason { lib: Lib::X509, code: 116 };
+    pub const X509_R_KEY_VALUES_MISMATCH: Reason = Reason {
+        lib: Lib::X509,
+        code: 116,
+    };
     /// `X509_R_KEY_TYPE_MISMATCH`: the private key is of another type than the certificate's.
-    pub const X509_R_KEY_TYPE_MISMATCH: Reason = Reason { lib: Lib::X509, code: 115 };
+    pub const X509_R_KEY_TYPE_MISMATCH: Reason = Reason {
+        lib: Lib::X509,
+        code: 115,
+    };
     /// `PEM_R_NO_START_LINE`: no PEM block of the expected kind was found.
-    pub const PEM_R_NO_START_LINE: Reason = Reason { lib: Lib::PEM, code: 108 };
+    pub const PEM_R_NO_START_LINE: Reason = Reason {
+        lib: Lib::PEM,
+        code: 108,
+    };
     /// `PEM_R_BAD_BASE64_DECODE`: a PEM block's base64 is damaged.
-    pub const PEM_R_BAD_BASE64_DECODE: Reason = Reason { lib: Lib::PEM, code: 100 };
+    pub const PEM_R_BAD_BASE64_DECODE: Reason = Reason {
+        lib: Lib::PEM,
+        code: 100,
+    };
 
     /// The reason OpenSSL records for an alert received from the peer:
     /// `SSL_R_SSLV3_ALERT_*` / `SSL_R_TLSV1_ALERT_*`, numbered 1000 + the alert description.
     pub const fn alert(description: u8) -> Reason {
-        Reason { lib: Lib::SSL, code: 1000 + description as i32 }
+        Reason {
+            lib: Lib::SSL,
+            code: 1000 + description as i32,
+        }
     }
 
     /// For an alert reason (1000 + description), the alert description.
@@ -138,7 +153,10 @@ impl Reason {
 
     /// An operating-system error, as OpenSSL records it (`ERR_LIB_SYS`, errno).
     pub const fn sys(errno: i32) -> Reason {
-        Reason { lib: Lib::SYS, code: errno }
+        Reason {
+            lib: Lib::SYS,
+            code: errno,
+        }
     }
 
     /// OpenSSL 3's packed error code (`ERR_PACK(lib, 0, reason)`): lib in bits 23..31,
@@ -160,7 +178,10 @@ impl Reason {
                 109 | 116 => "tlsv13",
                 _ => "sslv3",
             };
-            return format!("{prefix} alert {}", crate::alert::alert_name(desc).replace('_', " "));
+            return format!(
+                "{prefix} alert {}",
+                crate::alert::alert_name(desc).replace('_', " ")
+            );
         }
         let known = match self.lib {
             Lib::SSL => ssl_reason_text(self.code),
@@ -178,14 +199,21 @@ impl Reason {
         };
         match known {
             Some(t) => t.to_string(),
-            None if self.lib == Lib::SYS => std::io::Error::from_raw_os_error(self.code).to_string(),
+            None if self.lib == Lib::SYS => {
+                std::io::Error::from_raw_os_error(self.code).to_string()
+            }
             None => format!("reason({})", self.code),
         }
     }
 
     /// The line `ERR_error_string_n` writes: `error:0A000086:SSL routines::certificate verify failed`.
     pub fn error_string(self) -> String {
-        format!("error:{:08X}:{}::{}", self.packed(), self.lib.name(), self.text())
+        format!(
+            "error:{:08X}:{}::{}",
+            self.packed(),
+            self.lib.name(),
+            self.text()
+        )
     }
 }
 
@@ -202,7 +230,10 @@ mod tests {
     #[test]
     fn packing_matches_openssl3() {
         // `openssl errstr 0A000086` prints "certificate verify failed" in OpenSSL 3.
-        assert_eq!(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED.packed(), 0x0A00_0086);
+        assert_eq!(
+            Reason::SSL_R_CERTIFICATE_VERIFY_FAILED.packed(),
+            0x0A00_0086
+        );
         assert_eq!(
             Reason::SSL_R_CERTIFICATE_VERIFY_FAILED.error_string(),
             "error:0A000086:SSL routines::certificate verify failed"
@@ -216,18 +247,34 @@ mod tests {
         assert_eq!(Reason::alert(40).code, 1040);
         assert_eq!(Reason::alert(40).text(), "sslv3 alert handshake failure");
         assert_eq!(Reason::alert(48).text(), "tlsv1 alert unknown ca");
-        assert_eq!(Reason::alert(116).text(), "tlsv13 alert certificate required");
-        assert_eq!(Reason::alert(120).text(), "tlsv1 alert no application protocol");
+        assert_eq!(
+            Reason::alert(116).text(),
+            "tlsv13 alert certificate required"
+        );
+        assert_eq!(
+            Reason::alert(120).text(),
+            "tlsv1 alert no application protocol"
+        );
         assert_eq!(Reason::alert(70).alert_description(), Some(70));
         assert_eq!(Reason::SSL_R_HTTP_REQUEST.alert_description(), None);
     }
 
     #[test]
     fn texts() {
-        assert_eq!(Reason::SSL_R_CONNECTION_TYPE_NOT_SET.text(), "connection type not set");
+        assert_eq!(
+            Reason::SSL_R_CONNECTION_TYPE_NOT_SET.text(),
+            "connection type not set"
+        );
         assert_eq!(Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING.code, 294);
         assert_eq!(Reason::PEM_R_NO_START_LINE.text(), "no start line");
-        assert_eq!(Reason { lib: Lib::SSL, code: 9999 }.text(), "reason(9999)");
+        assert_eq!(
+            Reason {
+                lib: Lib::SSL,
+                code: 9999
+            }
+            .text(),
+            "reason(9999)"
+        );
         assert!(Reason::sys(104).packed() & (1 << 31) != 0);
     }
 }

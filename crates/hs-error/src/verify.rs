@@ -78,11 +78,20 @@ mod tests {
     fn numbers_match_openssl() {
         assert_eq!(VerifyCode::X509_V_OK.0, 0);
         assert_eq!(VerifyCode::X509_V_ERR_CERT_HAS_EXPIRED.0, 10);
-        assert_eq!(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY.0, 20);
+        assert_eq!(
+            VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY.0,
+            20
+        );
         assert_eq!(VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH.0, 62);
-        assert_eq!(VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH.text(), "hostname mismatch");
+        assert_eq!(
+            VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH.text(),
+            "hostname mismatch"
+        );
         assert!(VerifyCode::X509_V_OK.is_ok());
         assert!(!VerifyCode(999).is_ok());
-        assert_eq!(VerifyCode(999).text(), "unknown certificate verification error");
+        assert_eq!(
+            VerifyCode(999).text(),
+            "unknown certificate verification error"
+        );
     }
 }

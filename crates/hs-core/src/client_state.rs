@@ -1,0 +1,109 @@
+//! Per-connection client state that rustls' shared callbacks reach through the calling thread.
+//!
+//! rustls allows a client session to be resumed only by a connection whose configuration has
+//! the very same certificate verifier (`Arc` identity), and it asks its session store by
+//! server name, not by connection. OpenSSL's model is per connection: `SSL_set_session` offers
+//! one session, `SSL_get1_session` returns what this connection received, and
+//! `SSL_get_verify_result` reports this connection's verification. So every [`Context`]
+//! builds one verifier and one store, shared by all its connections, and hs-core installs the
+//! connection's [`ClientState`] in a thread-local for the duration of each call into rustls
+//! that can verify or touch sessions (`ClientConnection::new`, `process_new_packets`). rustls
+//! calls both synchronously, on the caller's thread, so the state it sees is always the state
+//! of the connection being driven. No configuration is cloned per connection.
+//!
+//! [`Context`]: crate::Context
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
+
+use crate::session::ConnectionStore;
+use crate::VerifyCode;
+
+/// No verification has happened yet.
+const UNSET: i32 = -1;
+
+/// One client connection's verification settings and result, and its sessions.
+#[derive(Debug)]
+pub(crate) struct ClientState {
+    /// Fail the handshake on a bad certificate (`SSL_VERIFY_PEER`).
+    pub(crate) enforce: bool,
+    /// Check the certificate against the server name (a name was given to verify).
+    pub(crate) check_name: bool,
+    result: AtomicI32,
+    pub(crate) store: ConnectionStore,
+}
+
+impl ClientState {
+    pub(crate) fn new(enforce: bool, check_name: bool, store: ConnectionStore) -> Arc<ClientState> {
+        Arc::new(ClientState {
+            enforce,
+            check_name,
+            result: AtomicI32::new(UNSET),
+            store,
+        })
+    }
+
+    /// Records the outcome of the certificate check.
+    pub(crate) fn record(&self, code: VerifyCode) {
+        self.result.store(code.0, Ordering::Release);
+    }
+
+    /// The recorded outcome: `None` before any certificate was verified.
+    pub(crate) fn verify_result(&self) -> Option<VerifyCode> {
+        match self.result.load(Ordering::Acquire) {
+            UNSET => None,
+            v => Some(VerifyCode(v)),
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<ClientState>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `state` as the current client connection's state, restoring whatever was
+/// current before (so a callback that drives another connection cannot confuse the two).
+pub(crate) fn with_state<R>(state: &Arc<ClientState>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<ClientState>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CURRENT.with(|c| *c.borrow_mut() = previous);
+        }
+    }
+    let previous = CURRENT.with(|c| c.borrow_mut().replace(state.clone()));
+    let _restore = Restore(previous);
+    f()
+}
+
+/// The state of the client connection being driven on this thread, if any.
+pub(crate) fn current() -> Option<Arc<ClientState>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_is_current_only_inside_the_call_and_nests() {
+        let a = ClientState::new(true, true, ConnectionStore::new(None));
+        let b = ClientState::new(false, false, ConnectionStore::new(None));
+        assert!(current().is_none());
+        with_state(&a, || {
+            assert!(current().is_some_and(|s| s.enforce));
+            with_state(&b, || assert!(current().is_some_and(|s| !s.enforce)));
+            assert!(current().is_some_and(|s| s.enforce));
+        });
+        assert!(current().is_none());
+    }
+
+    #[test]
+    fn result_is_unset_until_recorded() {
+        let s = ClientState::new(true, true, ConnectionStore::new(None));
+        assert_eq!(s.verify_result(), None);
+        s.record(VerifyCode::X509_V_OK);
+        assert_eq!(s.verify_result(), Some(VerifyCode::X509_V_OK));
+    }
+}
