@@ -11,7 +11,7 @@ use hs_core::{Context, Error, Session, Ssl};
 use hs_sync::{SslStream, Timeouts};
 
 use crate::report::{alpn_text, error_line, from_io, yes_no};
-use crate::tls_args::{alpn_list, host_of, TrustArgs, VersionArgs};
+use crate::tls_args::{alpn_list, host_of, seconds, TrustArgs, VersionArgs};
 
 /// `hs client` options.
 #[derive(Args, Debug)]
@@ -72,24 +72,12 @@ fn context(args: &ClientArgs) -> Result<Context, Error> {
     b.alpn_protocols(&alpn_list(&args.alpn)).build()
 }
 
-fn timeout_of(secs: f64) -> Result<Duration, Error> {
-    Duration::try_from_secs_f64(secs)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            Error::config(
-                hs_core::Reason::SSL_R_BAD_VALUE,
-                format!("--timeout {secs}: not a positive number of seconds"),
-            )
-        })
-}
-
 fn client(args: &ClientArgs) -> Result<(), Error> {
     let host =
         host_of(&args.target).map_err(|e| Error::config(hs_core::Reason::SSL_R_BAD_VALUE, e))?;
     let name = args.servername.clone().unwrap_or(host);
     let ctx = context(args)?;
-    let timeout = timeout_of(args.timeout)?;
+    let timeout = seconds("--timeout", args.timeout)?;
 
     let (mut stream, took) = connect(&ctx, &name, &args.target, None, timeout)?;
     print_summary(&stream, took);

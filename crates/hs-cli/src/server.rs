@@ -141,7 +141,13 @@ async fn serve(args: &ServerArgs) -> Result<(), Error> {
                 let acceptor = acceptor.clone();
                 let task = tokio::spawn(connection(acceptor, tcp, peer, mode));
                 if args.once {
-                    let _ = task.await;
+                    tokio::select! {
+                        _ = task => {}
+                        r = &mut ctrl_c => {
+                            r.map_err(Error::io)?;
+                            eprintln!("hs server: stopped");
+                        }
+                    }
                     return Ok(());
                 }
             }

@@ -13,7 +13,7 @@ use crate::client::{session_after, tcp_connect};
 use crate::report::error_line;
 use crate::stats::Samples;
 use crate::time_report::{print_json, print_text, TimeReport};
-use crate::tls_args::{alpn_list, host_of, TrustArgs, VersionArgs};
+use crate::tls_args::{alpn_list, host_of, seconds, TrustArgs, VersionArgs};
 
 /// `hs time` options.
 #[derive(Args, Debug)]
@@ -130,24 +130,8 @@ fn time(args: &TimeArgs) -> Result<TimeReport, Error> {
     let mut b = args.versions.apply(Context::builder());
     b = args.trust.apply(b)?;
     let ctx = b.alpn_protocols(&alpn_list(&args.alpn)).build()?;
-    let timeout = Duration::try_from_secs_f64(args.timeout)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            bad(format!(
-                "--timeout {}: not a positive number of seconds",
-                args.timeout
-            ))
-        })?;
-    let until = match args.seconds {
-        Some(s) => Some(
-            Duration::try_from_secs_f64(s)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| bad(format!("--seconds {s}: not a positive number of seconds")))?,
-        ),
-        None => None,
-    };
+    let timeout = seconds("--timeout", args.timeout)?;
+    let until = args.seconds.map(|s| seconds("--seconds", s)).transpose()?;
     let budget = Budget {
         left: AtomicU64::new(args.count.unwrap_or(100)),
         until: until.map(|d| Instant::now() + d),

@@ -1,6 +1,7 @@
 //! Options shared by `hs client`, `hs server` and `hs time`, and the [`Context`]s they build.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use hs_core::{ContextBuilder, Error, Version};
@@ -34,7 +35,8 @@ pub(crate) struct TrustArgs {
     /// Trust the CA certificates in this PEM file (default: the system's trust store).
     #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
     pub(crate) cafile: Option<PathBuf>,
-    /// Do not fail on a certificate that does not verify (the result is still reported).
+    /// Accept any server certificate: no trust anchors are loaded, the handshake goes on,
+    /// and the `verify:` line reports the failed check.
     #[arg(long, short = 'k')]
     pub(crate) insecure: bool,
 }
@@ -51,6 +53,19 @@ impl TrustArgs {
         }
         b.trust_system_roots()
     }
+}
+
+/// A positive number of seconds given to `flag`, as a `Duration`.
+pub(crate) fn seconds(flag: &str, secs: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            Error::config(
+                hs_core::Reason::SSL_R_BAD_VALUE,
+                format!("{flag} {secs}: not a positive number of seconds"),
+            )
+        })
 }
 
 /// ALPN protocols: `--alpn P`, repeatable, in preference order.
@@ -84,5 +99,16 @@ mod tests {
         assert!(host_of("example.com").is_err());
         assert!(host_of("example.com:https").is_err());
         assert!(host_of(":443").is_err());
+    }
+
+    #[test]
+    fn seconds_accepts_positive_numbers_only() {
+        assert_eq!(
+            seconds("--timeout", 1.5).unwrap(),
+            Duration::from_millis(1500)
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(seconds("--timeout", bad).is_err(), "{bad}");
+        }
     }
 }

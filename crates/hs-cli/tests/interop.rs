@@ -355,3 +355,37 @@ fn hs_server_stops_cleanly_on_ctrl_c() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn hs_server_once_exits_after_serving_one_connection() {
+    let pki = PkiFiles::new();
+    let (mut server, port) = hs_server(&[
+        "--cert",
+        s(&pki.chain),
+        "--key",
+        s(&pki.key),
+        "--once",
+        "--echo",
+    ]);
+    let mut cmd = hs();
+    cmd.args([
+        "client",
+        &format!("127.0.0.1:{port}"),
+        "--cafile",
+        s(&pki.ca),
+        "--servername",
+        "localhost",
+    ]);
+    let out = run(cmd, b"one\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "one\n");
+    let deadline = Instant::now() + BOUND;
+    let status = loop {
+        if let Some(st) = server.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "hs server --once still running");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}
