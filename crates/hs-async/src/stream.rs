@@ -59,7 +59,9 @@ impl<S> SslStream<S> {
         &self.ssl
     }
 
-    /// The connection, mutably (e.g. [`Ssl::key_update`]).
+    /// The connection, mutably: for settings and [`Ssl::key_update`] (sent with the next
+    /// write or flush). Its I/O calls (`read`, `write`, `shutdown`) bypass the stream and its
+    /// queue of outgoing records; use the stream's `AsyncRead` / `AsyncWrite` instead.
     pub fn ssl_mut(&mut self) -> &mut Ssl {
         &mut self.ssl
     }

@@ -299,3 +299,36 @@ async fn handshake_futures_are_send_so_they_can_be_spawned() {
     assert_eq!(c.unwrap().unwrap().ssl().version_name(), "TLSv1.3");
     assert_eq!(s.unwrap().unwrap().ssl().version_name(), "TLSv1.3");
 }
+
+#[tokio::test]
+async fn a_peeked_handshake_times_out_when_the_client_goes_silent_after_its_hello() {
+    // Capture a real ClientHello, then replay it from a peer that says nothing more.
+    let (c_io, mut capture) = tokio::io::duplex(64 * 1024);
+    let connector = Connector::new(pki().client_context());
+    let client = tokio::spawn(async move { connector.connect("localhost", c_io).await.map(drop) });
+    let mut hello = vec![0u8; 64 * 1024];
+    let n = bounded("ClientHello", capture.read(&mut hello))
+        .await
+        .unwrap();
+    hello.truncate(n);
+    client.abort();
+
+    let (mut silent, s_io) = tokio::io::duplex(64 * 1024);
+    silent.write_all(&hello).await.unwrap();
+    let start = bounded("peek", Acceptor::peek(s_io)).await.unwrap();
+    assert_eq!(
+        start.client_hello().server_name.as_deref(),
+        Some("localhost")
+    );
+    let started = Instant::now();
+    let err = bounded(
+        "rest of the handshake",
+        start.into_stream_with_timeout(&pki().server_context(), Some(Duration::from_millis(200))),
+    )
+    .await
+    .unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert_eq!(err.code(), ErrorCode::Syscall);
+    assert_eq!(io_kind(&err), std::io::ErrorKind::TimedOut);
+    drop(silent);
+}

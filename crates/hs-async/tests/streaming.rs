@@ -230,3 +230,26 @@ async fn a_client_closing_right_after_its_handshake_still_gets_the_reply() {
 async fn a_client_closing_right_after_its_handshake_still_gets_the_reply_from_a_peeking_server() {
     spawned_echo_then_close(true).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_update_mid_stream_keeps_data_flowing_both_ways() {
+    let (connector, acceptor) = defaults();
+    let (mut c, mut s) = tcp_pair(&connector, &acceptor).await;
+    bounded("exchange", async {
+        let mut buf = [0u8; 5];
+        for round in 0..3u8 {
+            // The client asks for a key update; the server answers with its own KeyUpdate
+            // from inside a read, which the stream queues and sends.
+            c.ssl_mut().key_update().unwrap();
+            c.write_all(&[round; 5]).await.unwrap();
+            c.flush().await.unwrap();
+            s.read_exact(&mut buf).await.unwrap();
+            assert_eq!(buf, [round; 5]);
+            s.write_all(&[round + 100; 5]).await.unwrap();
+            s.flush().await.unwrap();
+            c.read_exact(&mut buf).await.unwrap();
+            assert_eq!(buf, [round + 100; 5]);
+        }
+    })
+    .await;
+}
