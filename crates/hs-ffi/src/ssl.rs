@@ -61,9 +61,14 @@ struct Inner {
     rwstate: c_int,
     /// A fatal alert was received: OpenSSL then counts the connection as shut down by the peer.
     alert_received: bool,
+    /// A call ended with the peer's close (close_notify, or an EOF read as one): what
+    /// `SSL_get_error` reports as ZERO_RETURN afterwards.
+    zero_returned: bool,
     started: bool,
     session: *mut SslSession,
     sessions_reported: usize,
+    /// A resumed connection's session count at the end of the handshake was recorded.
+    resumed_baseline: bool,
     ex_data: BTreeMap<c_int, usize>,
     servername: Option<CString>,
     peer_chain: *mut CertStack,
@@ -131,6 +136,7 @@ impl SslObj {
             match &out.result {
                 Err(Error::WantRead) => g.rwstate = SSL_READING,
                 Err(Error::WantWrite) => g.rwstate = SSL_WRITING,
+                Err(Error::ZeroReturn) => g.zero_returned = true,
                 Err(e) if !out.sticky => {
                     if let Error::Io(io) = e {
                         crate::bio::set_errno(io);
@@ -286,6 +292,14 @@ fn collect_new_sessions(g: &mut Inner, out: &mut Vec<(NewSessionCb, *mut SslSess
     } else {
         1
     };
+    if core.session_reused() && !g.resumed_baseline {
+        // A resumed session is not a new one (OpenSSL does not call back for it); what the
+        // engine reports at this point is the offered session, so only tickets that arrive
+        // later count.
+        g.resumed_baseline = true;
+        g.sessions_reported = count;
+        return;
+    }
     for _ in g.sessions_reported..count {
         out.push((cb, SslSession::new(sess.clone())));
     }
@@ -328,9 +342,11 @@ ffi_fn! {
                 wbio: std::ptr::null_mut(),
                 rwstate: SSL_NOTHING,
                 alert_received: false,
+                zero_returned: false,
                 started: false,
                 session: std::ptr::null_mut(),
                 sessions_reported: 0,
+                resumed_baseline: false,
                 ex_data: BTreeMap::new(),
                 servername: None,
                 peer_chain: std::ptr::null_mut(),
@@ -594,8 +610,16 @@ ffi_fn! {
     }
 }
 
+/// The engine's "close_notify received" flag.
 fn received_shutdown(g: &Inner) -> bool {
-    g.alert_received || g.core.as_ref().is_some_and(|c| c.shutdown_flags().1)
+    g.core.as_ref().is_some_and(|c| c.shutdown_flags().1)
+}
+
+/// What `SSL_get_error` counts as the peer having closed: the engine's flag, or an earlier
+/// call that ended with the peer's close or a fatal alert from it (as OpenSSL sets
+/// `SSL_RECEIVED_SHUTDOWN` for both).
+fn peer_closed(g: &Inner) -> bool {
+    received_shutdown(g) || g.zero_returned || g.alert_received
 }
 
 ffi_fn! {
@@ -615,7 +639,7 @@ ffi_fn! {
         match g.rwstate {
             SSL_READING => SSL_ERROR_WANT_READ,
             SSL_WRITING => SSL_ERROR_WANT_WRITE,
-            _ if received_shutdown(&g) => SSL_ERROR_ZERO_RETURN,
+            _ if peer_closed(&g) => SSL_ERROR_ZERO_RETURN,
             _ => SSL_ERROR_SYSCALL,
         }
     }
@@ -791,8 +815,10 @@ ffi_fn! {
             g.core = None;
             g.rwstate = SSL_NOTHING;
             g.alert_received = false;
+            g.zero_returned = false;
             g.started = false;
             g.sessions_reported = 0;
+            g.resumed_baseline = false;
             g.servername = None;
             SslSession::release(std::mem::replace(&mut g.session, std::ptr::null_mut()));
             CertStack::release(std::mem::replace(&mut g.peer_chain, std::ptr::null_mut()));

@@ -183,6 +183,18 @@ fn error_paths_and_verify_modes_trace_as_libssl() {
 
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn memory_bio_shuttling_with_resumption_traces_as_libssl() {
+    same_trace_three_ways("mem_resume");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn nonblocking_socket_client_with_select_against_forked_blocking_server_traces_as_libssl() {
+    same_trace_three_ways("socket_client");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn every_header_constant_has_openssls_value() {
     let dir = scratch("constants");
     let src = crate_dir().join("tests/c/constants.c");
@@ -284,5 +296,41 @@ fn the_library_exports_what_the_headers_declare_and_nothing_else() {
             declared.contains(f),
             "{f} is exported but not declared in include/openssl"
         );
+    }
+}
+
+#[test]
+#[ignore = "needs gcc, libssl-dev and valgrind: run by `cargo xtask c-tests`"]
+fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_memory() {
+    for name in ["error_paths", "mem_resume"] {
+        let dir = scratch(&format!("valgrind-{name}"));
+        let args = pki(&dir).to_vec();
+        let exe = dir.join(name);
+        compile(
+            &crate_dir().join("tests/c").join(format!("{name}.c")),
+            &exe,
+            Build::HsOwnHeaders,
+        );
+        let vg = dir.join("valgrind");
+        std::fs::write(
+            &vg,
+            "#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \"$@\"\n",
+        )
+        .expect("write wrapper");
+        let status = Command::new("sh")
+            .arg(&vg)
+            .arg(&exe)
+            .args(&args)
+            .stdout(Stdio::null())
+            .output();
+        let out = status
+            .unwrap_or_else(|e| panic!("valgrind could not be started ({e}); install valgrind"));
+        assert!(
+            out.status.success(),
+            "{name} under valgrind ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
