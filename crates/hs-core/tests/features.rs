@@ -1,0 +1,448 @@
+//! What a Context configures, end to end over a BIO pair: key-exchange groups, cipher
+//! suites, SNI, ALPN selection, client-certificate verify modes, hostname and IP address
+//! verification, and the verify result under `VerifyMode::NONE`.
+
+mod common;
+
+use common::{drive, p256, pair, transfer};
+use hs_core::{
+    Alert, AlpnChoice, Context, ErrorCode, Reason, Ssl, VerifyCode, VerifyMode, Version,
+};
+
+fn handshake(client: &mut Ssl, server: &mut Ssl) -> (common::SideLog, common::SideLog) {
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    drive(client, &mut c_io, server, &mut s_io, 50)
+}
+
+#[test]
+fn each_group_can_be_negotiated_and_is_named_as_openssl_names_it() {
+    let pki = p256();
+    for (group, name) in [
+        ("X25519", "X25519"),
+        ("P-256", "secp256r1"),
+        ("P-384", "secp384r1"),
+        ("X25519MLKEM768", "X25519MLKEM768"),
+    ] {
+        let server = pki
+            .server_builder()
+            .groups(&[group])
+            .unwrap()
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(&pki.client_context(), &server);
+        let (cl, sl) = handshake(&mut c, &mut s);
+        assert!(
+            cl.ok() && sl.ok(),
+            "{group}: {:?} {:?}",
+            cl.result,
+            sl.result
+        );
+        assert_eq!(c.group_name().as_deref(), Some(name));
+        assert_eq!(s.group_name().as_deref(), Some(name));
+    }
+}
+
+#[test]
+fn default_groups_prefer_the_post_quantum_hybrid() {
+    let pki = p256();
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(c.group_name().as_deref(), Some("X25519MLKEM768"));
+}
+
+#[test]
+fn configured_cipher_suites_are_negotiated_by_openssl_or_iana_name() {
+    let pki = p256();
+    for (version, suite, openssl_name) in [
+        (
+            Version::Tls13,
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+        ),
+        (
+            Version::Tls12,
+            "ECDHE-ECDSA-AES256-GCM-SHA384",
+            "ECDHE-ECDSA-AES256-GCM-SHA384",
+        ),
+        (
+            Version::Tls12,
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "ECDHE-ECDSA-CHACHA20-POLY1305",
+        ),
+    ] {
+        let server = pki
+            .server_builder()
+            .only_version(version)
+            .cipher_suites(&[suite])
+            .unwrap()
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(&pki.client_context(), &server);
+        let (cl, sl) = handshake(&mut c, &mut s);
+        assert!(cl.ok() && sl.ok(), "{suite}");
+        assert_eq!(c.cipher_name(), Some(openssl_name));
+        assert_eq!(s.cipher_name(), Some(openssl_name));
+    }
+    match pki.server_builder().cipher_suites(&["RC4-MD5"]) {
+        Err(e) => assert_eq!(e.reason(), Some(Reason::SSL_R_NO_CIPHER_MATCH)),
+        Ok(_) => panic!("RC4-MD5 is not a suite hs offers"),
+    }
+}
+
+#[test]
+fn no_shared_cipher_suite_fails_with_handshake_failure_on_both_sides() {
+    let pki = p256();
+    let server = pki
+        .server_builder()
+        .cipher_suites(&["TLS_AES_128_GCM_SHA256"])
+        .unwrap()
+        .build()
+        .unwrap();
+    let client = pki
+        .client_builder()
+        .cipher_suites(&["TLS_AES_256_GCM_SHA384"])
+        .unwrap()
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &server);
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert_eq!(sl.err().reason(), Some(Reason::SSL_R_NO_SHARED_CIPHER));
+    assert_eq!(sl.err().alert(), Some(Alert::sent(40)));
+    assert_eq!(cl.err().reason(), Some(Reason::alert(40)));
+    assert_eq!(cl.err().alert(), Some(Alert::received(40)));
+}
+
+#[test]
+fn the_server_reports_the_sni_the_client_sent_and_none_without_a_name() {
+    let pki = p256();
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    assert!(handshake(&mut c, &mut s).1.ok());
+    assert_eq!(s.server_name(), Some("localhost"));
+    assert_eq!(c.server_name(), Some("localhost"));
+
+    // No name: nothing sent, and the chain is verified without a name check.
+    let mut c = Ssl::new(&pki.client_context());
+    c.set_connect_state_without_name();
+    let mut s = Ssl::new(&pki.server_context());
+    s.set_accept_state();
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(s.server_name(), None);
+    assert_eq!(c.verify_result(), VerifyCode::X509_V_OK);
+}
+
+#[test]
+fn the_sni_callback_can_switch_the_context() {
+    let pki = p256();
+    let other = hs_core::testing::TestPki::new("other.test");
+    let other_ctx = other.server_context();
+    let server = pki
+        .server_builder()
+        .client_hello(move |hello| match hello.server_name.as_deref() {
+            Some("other.test") => hs_core::HelloDecision::UseContext(other_ctx.clone()),
+            Some("localhost") => hs_core::HelloDecision::Continue,
+            _ => hs_core::HelloDecision::Reject(112),
+        })
+        .build()
+        .unwrap();
+    let mut c = Ssl::new(&other.client_context());
+    c.set_connect_state("other.test").unwrap();
+    let mut s = Ssl::new(&server);
+    s.set_accept_state();
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok(), "{:?} {:?}", cl.result, sl.result);
+    assert_eq!(s.server_name(), Some("other.test"));
+
+    let mut c = Ssl::new(&pki.client_context());
+    c.set_connect_state("unknown.test").unwrap();
+    let mut s = Ssl::new(&server);
+    s.set_accept_state();
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert_eq!(sl.err().alert(), Some(Alert::sent(112)));
+    assert_eq!(cl.err().reason(), Some(Reason::alert(112)));
+}
+
+#[test]
+fn alpn_callback_selects_declines_or_aborts_with_no_application_protocol() {
+    let pki = p256();
+    let client = pki
+        .client_builder()
+        .alpn_protocols(&[b"h2", b"http/1.1"])
+        .build()
+        .unwrap();
+    let with = |choice: fn(&[Vec<u8>]) -> AlpnChoice| {
+        let server = pki.server_builder().alpn_select(choice).build().unwrap();
+        let (mut c, mut s) = pair(&client, &server);
+        let (cl, sl) = handshake(&mut c, &mut s);
+        (c, s, cl, sl)
+    };
+    let (c, s, cl, sl) = with(|offered| AlpnChoice::Select(offered[1].clone()));
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(c.alpn_protocol(), Some(&b"http/1.1"[..]));
+    assert_eq!(s.alpn_protocol(), Some(&b"http/1.1"[..]));
+
+    let (c, _, cl, sl) = with(|_| AlpnChoice::NoAck);
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(c.alpn_protocol(), None);
+
+    let (_, _, cl, sl) = with(|_| AlpnChoice::Fatal);
+    assert_eq!(
+        sl.err().reason(),
+        Some(Reason::SSL_R_NO_APPLICATION_PROTOCOL)
+    );
+    assert_eq!(sl.err().alert(), Some(Alert::sent(120)));
+    assert_eq!(cl.err().reason(), Some(Reason::alert(120)));
+}
+
+#[test]
+fn alpn_lists_without_overlap_fail_with_no_application_protocol() {
+    let pki = p256();
+    let server = pki
+        .server_builder()
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let client = pki
+        .client_builder()
+        .alpn_protocols(&[b"imap"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &server);
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert_eq!(sl.err().alert(), Some(Alert::sent(120)));
+    assert_eq!(cl.err().reason(), Some(Reason::alert(120)));
+}
+
+#[test]
+fn per_connection_alpn_overrides_the_context() {
+    let pki = p256();
+    let server = pki
+        .server_builder()
+        .alpn_protocols(&[b"h2", b"x"])
+        .build()
+        .unwrap();
+    let client = pki
+        .client_builder()
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &server);
+    c.set_alpn_protocols(&[b"x"]);
+    assert!(handshake(&mut c, &mut s).0.ok());
+    assert_eq!(s.alpn_protocol(), Some(&b"x"[..]));
+}
+
+fn mtls_server(mode: VerifyMode, version: Version) -> Context {
+    p256()
+        .server_builder()
+        .only_version(version)
+        .verify_mode(mode)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn verify_peer_without_fail_if_no_peer_cert_accepts_a_client_without_certificate() {
+    for version in [Version::Tls12, Version::Tls13] {
+        let (mut c, mut s) = pair(
+            &p256().client_context(),
+            &mtls_server(VerifyMode::PEER, version),
+        );
+        let (cl, sl) = handshake(&mut c, &mut s);
+        assert!(cl.ok() && sl.ok(), "{version:?}");
+        assert!(s.peer_certificates().is_none());
+    }
+}
+
+#[test]
+fn verify_peer_with_a_client_certificate_reports_the_chain_and_ok() {
+    for version in [Version::Tls12, Version::Tls13] {
+        let client = p256().client_builder_with_cert().build().unwrap();
+        let server = mtls_server(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT, version);
+        let (mut c, mut s) = pair(&client, &server);
+        let (cl, sl) = handshake(&mut c, &mut s);
+        assert!(cl.ok() && sl.ok(), "{version:?}");
+        assert_eq!(
+            s.peer_certificates().map(<[_]>::len),
+            Some(2),
+            "leaf and intermediate"
+        );
+        assert_eq!(s.verify_result(), VerifyCode::X509_V_OK);
+    }
+}
+
+#[test]
+fn fail_if_no_peer_cert_rejects_a_client_without_certificate_as_openssl_does() {
+    // TLS 1.2: the server fails inside the handshake with handshake_failure (40).
+    let server = mtls_server(
+        VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT,
+        Version::Tls12,
+    );
+    let (mut c, mut s) = pair(&p256().client_context(), &server);
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert_eq!(sl.err().code(), ErrorCode::Ssl);
+    assert_eq!(
+        sl.err().reason(),
+        Some(Reason::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
+    );
+    assert!(
+        cl.result.as_ref().is_some_and(|r| r.is_err()),
+        "the client learns of it"
+    );
+
+    // TLS 1.3: the server fails with certificate_required (116); the client's handshake
+    // has already finished, so it learns of the rejection at its next read.
+    let server = mtls_server(
+        VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT,
+        Version::Tls13,
+    );
+    let (mut c, mut s) = pair(&p256().client_context(), &server);
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert_eq!(
+        sl.err().reason(),
+        Some(Reason::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
+    );
+    assert_eq!(sl.err().alert(), Some(Alert::sent(116)));
+    let read = match &cl.result {
+        Some(Ok(())) => c.read(&mut c_io, &mut [0u8; 16]).unwrap_err(),
+        Some(Err(e)) => e.clone(),
+        None => panic!("the client has no result"),
+    };
+    assert_eq!(read.reason(), Some(Reason::alert(116)), "{read}");
+}
+
+#[test]
+fn client_once_behaves_as_peer_on_a_first_handshake() {
+    let client = p256().client_builder_with_cert().build().unwrap();
+    let server = mtls_server(VerifyMode::PEER | VerifyMode::CLIENT_ONCE, Version::Tls13);
+    let (mut c, mut s) = pair(&client, &server);
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok());
+    assert!(s.peer_certificates().is_some());
+}
+
+#[test]
+fn a_client_certificate_from_an_unknown_ca_is_refused_with_unknown_ca() {
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    // Trusts the server, presents a certificate the server's roots do not know.
+    let client = p256()
+        .client_builder()
+        .certificate_chain_pem(stranger.client().chain_pem.as_bytes())
+        .and_then(|b| b.private_key_pem(stranger.client().key_pem.as_bytes()))
+        .unwrap()
+        .build()
+        .unwrap();
+    let server = mtls_server(VerifyMode::PEER, Version::Tls13);
+    let (mut c, mut s) = pair(&client, &server);
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (_, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    let e = sl.err();
+    assert_eq!(
+        e.reason(),
+        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
+        "{e}"
+    );
+    assert_eq!(e.alert(), Some(Alert::sent(48)));
+    assert_eq!(
+        s.verify_result(),
+        VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    );
+}
+
+#[test]
+fn hostname_mismatch_is_verify_error_62_with_bad_certificate() {
+    let pki = p256();
+    let mut c = Ssl::new(&pki.client_context());
+    c.set_connect_state("wrong.example").unwrap();
+    let mut s = Ssl::new(&pki.server_context());
+    s.set_accept_state();
+    let (cl, sl) = handshake(&mut c, &mut s);
+    let e = cl.err();
+    assert_eq!(e.reason(), Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED));
+    assert_eq!(
+        e.verify_code(),
+        Some(VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH)
+    );
+    assert_eq!(e.alert(), Some(Alert::sent(42)));
+    assert_eq!(sl.err().reason(), Some(Reason::alert(42)));
+}
+
+#[test]
+fn ip_addresses_are_verified_against_the_certificate() {
+    let pki = p256(); // the server certificate names localhost and 127.0.0.1
+    let mut c = Ssl::new(&pki.client_context());
+    c.set_connect_state("127.0.0.1").unwrap();
+    let mut s = Ssl::new(&pki.server_context());
+    s.set_accept_state();
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok(), "{:?}", cl.result);
+    assert_eq!(s.server_name(), None, "an IP address is never sent as SNI");
+
+    let mut c = Ssl::new(&pki.client_context());
+    c.set_connect_state("127.0.0.2").unwrap();
+    let mut s = Ssl::new(&pki.server_context());
+    s.set_accept_state();
+    let (cl, _) = handshake(&mut c, &mut s);
+    assert_eq!(
+        cl.err().verify_code(),
+        Some(VerifyCode::X509_V_ERR_IP_ADDRESS_MISMATCH)
+    );
+}
+
+#[test]
+fn verify_none_completes_and_records_the_failure_as_openssl_does() {
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    let client = stranger
+        .client_builder()
+        .verify_mode(VerifyMode::NONE)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &p256().server_context());
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(
+        c.verify_result(),
+        VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    );
+    // Per connection: the same context, told to verify, fails.
+    let (mut c, mut s) = pair(&client, &p256().server_context());
+    c.set_verify_mode(VerifyMode::PEER);
+    let (cl, _) = handshake(&mut c, &mut s);
+    assert_eq!(
+        cl.err().reason(),
+        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED)
+    );
+}
+
+#[test]
+fn sessions_resume_across_transports_and_keep_the_verify_result() {
+    let pki = p256();
+    let client = pki.client_context();
+    let server = pki.server_context();
+    let (mut c, mut s) = pair(&client, &server);
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(
+        transfer(&mut s, &mut s_io, &mut c, &mut c_io, b"tickets first"),
+        b"tickets first"
+    );
+    let session = c.session().expect("a session");
+
+    // A different transport: a socket pair instead of a BIO pair.
+    let (mut c2, mut s2) = pair(&client, &server);
+    c2.set_session(&session);
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut c_sock = std::net::TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (mut s_sock, _) = l.accept().unwrap();
+    let t = std::thread::spawn(move || {
+        s2.do_handshake(&mut s_sock).unwrap();
+        s2.session_reused()
+    });
+    c2.do_handshake(&mut c_sock).unwrap();
+    assert!(t.join().unwrap(), "the server resumed");
+    assert!(c2.session_reused());
+    assert_eq!(c2.verify_result(), VerifyCode::X509_V_OK);
+}
