@@ -87,6 +87,7 @@ impl Ssl {
         match self.conn {
             Conn::Idle => {
                 self.conn = Conn::Accepting(Box::default());
+                self.scan.capture_client_hello();
                 self.timeline.start();
             }
             Conn::Accepting(_) | Conn::Accepted(_) => {}
@@ -497,7 +498,10 @@ impl Ssl {
             };
             match acceptor.accept() {
                 Ok(Some(accepted)) => {
-                    self.hello = Some(ClientHelloInfo::from_rustls(&accepted.client_hello()));
+                    self.hello = Some(ClientHelloInfo::from_rustls(
+                        &accepted.client_hello(),
+                        self.scan.offered_versions(),
+                    ));
                     self.conn = Conn::Accepted(Box::new(accepted));
                     return Ok(());
                 }

@@ -17,10 +17,13 @@ pub struct ClientHelloInfo {
     pub cipher_suites: Vec<u16>,
     /// The signature schemes offered (IANA numbers).
     pub signature_schemes: Vec<u16>,
+    /// The protocol versions offered (IANA / OpenSSL numbers: 0x0304 is TLS 1.3), from the
+    /// supported_versions extension, or the legacy version when there is none.
+    pub versions: Vec<u16>,
 }
 
 impl ClientHelloInfo {
-    pub(crate) fn from_rustls(hello: &ClientHello<'_>) -> ClientHelloInfo {
+    pub(crate) fn from_rustls(hello: &ClientHello<'_>, versions: Vec<u16>) -> ClientHelloInfo {
         ClientHelloInfo {
             server_name: hello.server_name().map(str::to_owned),
             alpn: hello
@@ -37,6 +40,7 @@ impl ClientHelloInfo {
                 .iter()
                 .map(|s| u16::from(*s))
                 .collect(),
+            versions,
         }
     }
 }

@@ -9,6 +9,73 @@ use crate::alerts::PREFIX_LEN;
 
 /// Record content type of alerts.
 const ALERT: u8 = 21;
+/// Record content type of handshake messages.
+const HANDSHAKE: u8 = 22;
+/// Extension number of supported_versions.
+const SUPPORTED_VERSIONS: u16 = 43;
+
+/// True once `hello` holds a whole handshake message (header and body).
+fn hello_complete(hello: &[u8]) -> bool {
+    match hello {
+        [_, a, b, c, body @ ..] => {
+            body.len() >= usize::from(*a) << 16 | usize::from(*b) << 8 | usize::from(*c)
+        }
+        _ => false,
+    }
+}
+
+/// A cursor over a ClientHello; every read is checked, a short message reads as `None`.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = tail;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<usize> {
+        self.take(1).map(|b| usize::from(b[0]))
+    }
+    fn u16(&mut self) -> Option<usize> {
+        self.take(2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+    }
+    fn vec8(&mut self) -> Option<&'a [u8]> {
+        let n = self.u8()?;
+        self.take(n)
+    }
+    fn vec16(&mut self) -> Option<&'a [u8]> {
+        let n = self.u16()?;
+        self.take(n)
+    }
+}
+
+/// The versions a complete ClientHello message offers (see [`Scan::offered_versions`]).
+fn offered_versions(hello: &[u8]) -> Vec<u16> {
+    let parse = || -> Option<Vec<u16>> {
+        let mut r = Reader(hello.get(4..)?);
+        let legacy = r.u16()? as u16;
+        r.take(32)?; // random
+        r.vec8()?; // session id
+        r.vec16()?; // cipher suites
+        r.vec8()?; // compression methods
+        let mut exts = Reader(r.vec16().unwrap_or_default());
+        while !exts.0.is_empty() {
+            let kind = exts.u16()? as u16;
+            let body = exts.vec16()?;
+            if kind == SUPPORTED_VERSIONS {
+                let list = Reader(body).vec8()?;
+                return Some(
+                    list.chunks_exact(2)
+                        .map(|v| u16::from_be_bytes([v[0], v[1]]))
+                        .collect(),
+                );
+            }
+        }
+        Some(vec![legacy])
+    };
+    parse().unwrap_or_default()
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
@@ -25,12 +92,31 @@ pub(crate) struct Scan {
     alert_len: usize,
     /// A plaintext warning-level close_notify was received.
     pub(crate) close_notify: bool,
+    /// On a server, the ClientHello message being reassembled from handshake records, until
+    /// it is complete (rustls does not show the versions a client offers).
+    hello: Option<Vec<u8>>,
 }
 
 impl Scan {
     /// The first bytes received (at most [`PREFIX_LEN`]).
     pub(crate) fn prefix(&self) -> &[u8] {
         &self.prefix[..self.prefix_len]
+    }
+
+    /// Starts reassembling the ClientHello (servers).
+    pub(crate) fn capture_client_hello(&mut self) {
+        self.hello = Some(Vec::new());
+    }
+
+    /// The protocol versions the ClientHello offered (IANA numbers, the client's order):
+    /// its supported_versions extension, or its legacy version when it has none. Empty
+    /// when no complete ClientHello was seen.
+    pub(crate) fn offered_versions(&self) -> Vec<u16> {
+        self.hello
+            .as_deref()
+            .filter(|h| hello_complete(h))
+            .map(offered_versions)
+            .unwrap_or_default()
     }
 
     /// Takes note of bytes received, in order.
@@ -54,6 +140,11 @@ impl Scan {
                 }
             } else {
                 let take = bytes.len().min(self.remaining);
+                if self.header[0] == HANDSHAKE {
+                    if let Some(hello) = self.hello.as_mut().filter(|h| !hello_complete(h)) {
+                        hello.extend_from_slice(&bytes[..take]);
+                    }
+                }
                 if self.plain_alert {
                     for &b in &bytes[..take] {
                         self.alert[self.alert_len] = b;
@@ -86,6 +177,70 @@ mod tests {
             assert!(scan.close_notify, "chunk {chunk}");
             assert_eq!(scan.prefix(), &stream[..PREFIX_LEN]);
         }
+    }
+
+    /// A ClientHello with the given extensions (type, body), as records of `frag` bytes.
+    fn client_hello(legacy: u16, exts: &[(u16, Vec<u8>)], frag: usize) -> Vec<u8> {
+        let mut body = legacy.to_be_bytes().to_vec();
+        body.extend_from_slice(&[7; 32]);
+        body.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0]);
+        let mut ext = Vec::new();
+        for (kind, b) in exts {
+            ext.extend_from_slice(&kind.to_be_bytes());
+            ext.extend_from_slice(&(b.len() as u16).to_be_bytes());
+            ext.extend_from_slice(b);
+        }
+        body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+        body.extend_from_slice(&ext);
+        let mut msg = vec![1, 0, 0, body.len() as u8];
+        msg.extend_from_slice(&body);
+        let mut out = Vec::new();
+        for piece in msg.chunks(frag) {
+            out.extend_from_slice(&[HANDSHAKE, 3, 1, 0, piece.len() as u8]);
+            out.extend_from_slice(piece);
+        }
+        out
+    }
+
+    #[test]
+    fn offered_versions_come_from_supported_versions_across_fragmented_records() {
+        let versions = vec![4, 0x03, 0x04, 0x03, 0x03];
+        for frag in [1, 5, 200] {
+            let mut scan = Scan::default();
+            scan.capture_client_hello();
+            for b in client_hello(
+                0x0303,
+                &[(10, vec![0, 2, 0, 29]), (43, versions.clone())],
+                frag,
+            )
+            .chunks(3)
+            {
+                scan.feed(b);
+            }
+            assert_eq!(
+                scan.offered_versions(),
+                vec![0x0304, 0x0303],
+                "records of {frag}"
+            );
+        }
+    }
+
+    #[test]
+    fn offered_versions_fall_back_to_the_legacy_version_and_survive_garbage() {
+        let mut scan = Scan::default();
+        scan.capture_client_hello();
+        scan.feed(&client_hello(0x0301, &[], 100));
+        assert_eq!(scan.offered_versions(), vec![0x0301]);
+        let mut scan = Scan::default();
+        scan.capture_client_hello();
+        scan.feed(&[HANDSHAKE, 3, 1, 0, 6, 1, 0, 0, 2, 3, 3]);
+        assert_eq!(scan.offered_versions(), Vec::<u16>::new(), "truncated body");
+        let mut half = client_hello(0x0303, &[], 100);
+        half.truncate(30);
+        let mut scan = Scan::default();
+        scan.capture_client_hello();
+        scan.feed(&half);
+        assert_eq!(scan.offered_versions(), Vec::<u16>::new(), "incomplete");
     }
 
     #[test]

@@ -410,7 +410,10 @@ impl Ssl {
             }
             // A server always reads the ClientHello first: its callbacks may choose the
             // context, and until it answers, hs writes any alert itself (see alerts.rs).
-            Role::Server => self.conn = Conn::Accepting(Box::default()),
+            Role::Server => {
+                self.conn = Conn::Accepting(Box::default());
+                self.scan.capture_client_hello();
+            }
         }
         self.timeline.start();
         Ok(())

@@ -446,3 +446,38 @@ fn sessions_resume_across_transports_and_keep_the_verify_result() {
     assert!(c2.session_reused());
     assert_eq!(c2.verify_result(), VerifyCode::X509_V_OK);
 }
+
+#[test]
+fn read_client_hello_reports_sni_alpn_and_offered_versions_before_answering() {
+    let pki = p256();
+    let client = pki
+        .client_builder()
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    assert_eq!(
+        c.do_handshake(&mut c_io).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
+    let hello = s.read_client_hello(&mut s_io).unwrap();
+    assert_eq!(hello.server_name.as_deref(), Some("localhost"));
+    assert_eq!(hello.alpn, vec![b"h2".to_vec()]);
+    assert_eq!(hello.versions, vec![0x0304, 0x0303]);
+    let tls12_only = pki
+        .client_builder()
+        .only_version(Version::Tls12)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&tls12_only, &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let _ = c.do_handshake(&mut c_io);
+    assert_eq!(
+        s.read_client_hello(&mut s_io).unwrap().versions,
+        vec![0x0303]
+    );
+    // The handshake goes on from there.
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+}
