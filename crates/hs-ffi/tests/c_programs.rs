@@ -195,6 +195,18 @@ fn nonblocking_socket_client_with_select_against_forked_blocking_server_traces_a
 
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn alpn_and_servername_callbacks_choose_switch_and_abort_as_libssl() {
+    same_trace_three_ways("callbacks");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn eof_garbage_hostname_mismatch_and_close_notify_scenarios_trace_as_libssl() {
+    same_trace_three_ways("scenarios");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn every_header_constant_has_openssls_value() {
     let dir = scratch("constants");
     let src = crate_dir().join("tests/c/constants.c");
