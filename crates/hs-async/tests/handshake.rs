@@ -261,7 +261,31 @@ async fn unknown_ca_fails_both_sides_with_openssl_errors() {
 }
 
 #[tokio::test]
-async fn peer_closing_mid_handshake_is_an_unexpected_eof() {
+async fn a_server_closing_after_the_clienthello_is_an_unexpected_eof() {
+    let (c_io, mut s_io) = tokio::io::duplex(64 * 1024);
+    let peer = tokio::spawn(async move {
+        let mut hello = vec![0u8; 64 * 1024];
+        let n = s_io.read(&mut hello).await.unwrap();
+        assert!(n > 0);
+        // Hang up without a word.
+    });
+    let err = bounded(
+        "connect",
+        Connector::new(pki().client_context()).connect("localhost", c_io),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::UnexpectedEof), "{err:?}");
+    assert_eq!(err.code(), ErrorCode::Ssl);
+    assert_eq!(
+        err.reason(),
+        Some(hs_core::Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING)
+    );
+    bounded("peer", peer).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_transport_closed_before_the_handshake_is_a_syscall_error() {
     let (c_io, s_io) = tokio::io::duplex(4096);
     drop(s_io);
     let err = bounded(
@@ -270,10 +294,8 @@ async fn peer_closing_mid_handshake_is_an_unexpected_eof() {
     )
     .await
     .unwrap_err();
-    assert!(
-        matches!(err, Error::UnexpectedEof | Error::Io(_)),
-        "{err:?}"
-    );
+    assert_eq!(err.code(), ErrorCode::Syscall, "{err:?}");
+    assert_eq!(io_kind(&err), std::io::ErrorKind::BrokenPipe);
 }
 
 #[tokio::test]
