@@ -394,12 +394,6 @@ impl Ssl {
                 }
                 Conn::Tls(_) => {}
             }
-            if self.received_shutdown || self.scan.close_notify {
-                self.received_shutdown = true;
-                // The peer's close_notify arrived before the handshake finished: the
-                // controlled shutdown of the man page (return value 0, ZERO_RETURN).
-                return Err(Error::ZeroReturn);
-            }
             match self.flush(io) {
                 Ok(()) => {}
                 // The transport takes no more: read what the peer sent meanwhile before
@@ -414,9 +408,17 @@ impl Ssl {
                 Err(e) => return Err(e),
             }
             if !self.tls_mut()?.is_handshaking() {
+                // Finished. What arrived behind the peer's last flight (application data,
+                // even its close_notify) stays buffered for the next read.
                 self.finished = true;
                 self.timeline.finish();
                 return Ok(());
+            }
+            if self.received_shutdown || self.scan.close_notify {
+                // The peer's close_notify arrived before the handshake finished: the
+                // controlled shutdown of the man page (return value 0, ZERO_RETURN).
+                self.received_shutdown = true;
+                return Err(Error::ZeroReturn);
             }
             self.read_and_process(io)?;
         }

@@ -349,6 +349,34 @@ fn application_data_sent_with_the_last_flight_is_not_lost() {
 }
 
 #[test]
+fn data_and_close_notify_behind_the_last_flight_are_read_after_the_handshake() {
+    // A client that writes and closes at once: its Finished, its data and its close_notify
+    // reach the server in one read. The server's handshake succeeds; the data comes next,
+    // then ZERO_RETURN.
+    for version in [Version::Tls12, Version::Tls13] {
+        let pki = pki(KeyType::EcdsaP256);
+        let server_ctx = pki.server_builder().only_version(version).build().unwrap();
+        let (mut client, mut server) = pair(&pki.client_context(), &server_ctx);
+        let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+        let mut rounds = 0;
+        while client.do_handshake(&mut c_io).is_err() {
+            let _ = server.do_handshake(&mut s_io);
+            rounds += 1;
+            assert!(rounds < 20);
+        }
+        client.write(&mut c_io, b"last words").unwrap();
+        assert_eq!(client.shutdown(&mut c_io).unwrap(), ShutdownState::Sent);
+        let r = server.do_handshake(&mut s_io);
+        assert!(r.is_ok(), "{version:?}: {r:?}");
+        let mut buf = [0u8; 32];
+        let n = server.read(&mut s_io, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"last words", "{version:?}");
+        let e = server.read(&mut s_io, &mut buf).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ZeroReturn, "{version:?}");
+    }
+}
+
+#[test]
 fn key_update_between_records_loses_nothing() {
     let pki = pki(KeyType::EcdsaP256);
     let (mut client, mut server) = pair(&pki.client_context(), &pki.server_context());
