@@ -64,7 +64,7 @@ impl Acceptor {
     }
 
     /// Reads the ClientHello from `io` without answering it, so the server can look at the
-    /// SNI and the offered ALPN protocols and suites before choosing a [`Context`]
+    /// SNI and the offered ALPN protocols, versions and suites before choosing a [`Context`]
     /// (rustls' `LazyConfigAcceptor`). Go on with [`StartHandshake::into_stream`].
     ///
     /// No timeout applies: bound it with `tokio::time::timeout` if the peer may be silent.
@@ -109,7 +109,8 @@ impl<S> fmt::Debug for StartHandshake<S> {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StartHandshake<S> {
-    /// What the client offered: SNI, ALPN protocols, cipher suites, signature schemes.
+    /// What the client offered: SNI, ALPN protocols, protocol versions, cipher suites,
+    /// signature schemes.
     pub fn client_hello(&self) -> &ClientHelloInfo {
         &self.hello
     }

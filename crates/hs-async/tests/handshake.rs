@@ -184,6 +184,13 @@ async fn sni_peek_chooses_the_context_by_server_name() {
     assert_eq!(seen[1].server_name.as_deref(), Some("a.hs.test"));
     assert_eq!(seen[1].alpn, vec![b"x-hs".to_vec()]);
     assert!(!seen[0].cipher_suites.is_empty());
+    for hello in &seen {
+        assert!(
+            hello.versions.contains(&0x0304) && hello.versions.contains(&0x0303),
+            "{:x?}",
+            hello.versions
+        );
+    }
 }
 
 #[tokio::test]
@@ -353,4 +360,26 @@ async fn a_peeked_handshake_times_out_when_the_client_goes_silent_after_its_hell
     assert_eq!(err.code(), ErrorCode::Syscall);
     assert_eq!(io_kind(&err), std::io::ErrorKind::TimedOut);
     drop(silent);
+}
+
+#[tokio::test]
+async fn peek_reports_the_versions_a_tls12_only_client_offers() {
+    let client = pki()
+        .client_builder()
+        .only_version(Version::Tls12)
+        .build()
+        .unwrap();
+    let connector = Connector::new(client);
+    let (c_io, s_io) = tokio::io::duplex(64 * 1024);
+    let server_ctx = pki().server_context();
+    let (c, s) = bounded("handshake", async {
+        tokio::join!(connector.connect("localhost", c_io), async {
+            let start = Acceptor::peek(s_io).await?;
+            assert_eq!(start.client_hello().versions, vec![0x0303]);
+            start.into_stream(&server_ctx).await
+        })
+    })
+    .await;
+    assert_eq!(c.unwrap().ssl().version_name(), "TLSv1.2");
+    assert_eq!(s.unwrap().ssl().version_name(), "TLSv1.2");
 }
