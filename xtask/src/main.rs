@@ -13,6 +13,7 @@
 
 mod c_tests;
 mod cli;
+mod bench;
 mod deny;
 mod fuzz;
 mod report;
@@ -29,6 +30,9 @@ commands:
   test-all   run every step CI runs (fmt, clippy, test, deny) and print a table of the results;
              exits non-zero if any step failed
   deny       cargo deny check licenses bans sources (installs cargo-deny if it is missing)
+  bench [--quick]
+             every benchmark (hs vs rustls vs OpenSSL) in release, one table, and
+             target/hs-bench/report.{md,json}; --quick runs every case briefly
   c-tests    hs-ffi's C programs against libssl and libhs_ffi: identical traces required
   fuzz TARGET --time SECONDS | fuzz --all --time SECONDS
              run cargo-fuzz targets (server_handshake, client_handshake, pair_faults) on stable Rust
@@ -42,6 +46,15 @@ environment:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str);
+    if command == Some("bench") {
+        return match bench::parse_args(&args[1..]).and_then(bench::run) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("xtask bench: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(extra) = args.get(1).filter(|_| command != Some("fuzz")) {
         eprintln!("xtask: unexpected argument `{extra}`\n\n{USAGE}");
         return ExitCode::from(2);

@@ -34,6 +34,11 @@ pub(crate) const STEPS: &[Step] = &[
         later_steps_need_it: false,
     },
     Step {
+        name: "tools",
+        run: crate::bench::ensure_openssl_dev,
+        later_steps_need_it: false,
+    },
+    Step {
         name: "clippy",
         run: clippy,
         later_steps_need_it: false,
@@ -61,6 +66,11 @@ pub(crate) const STEPS: &[Step] = &[
     Step {
         name: "fuzz-smoke",
         run: crate::fuzz::smoke,
+        later_steps_need_it: false,
+    },
+    Step {
+        name: "bench-smoke",
+        run: crate::bench::smoke,
         later_steps_need_it: false,
     },
 ];

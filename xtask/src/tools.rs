@@ -116,7 +116,68 @@ pub(crate) fn ensure_apt_packages(tools: &[(&str, &str)]) -> Result<(), String> 
         return Ok(());
     }
     let bins = join(missing.iter().map(|(bin, _)| *bin));
-    let mut packages: Vec<&str> = missing.iter().map(|(_, pkg)| *pkg).collect();
+    apt_install(&bins, missing.iter().map(|(_, pkg)| *pkg).collect())?;
+    let still_missing: Vec<&str> = missing
+        .iter()
+        .map(|(bin, _)| *bin)
+        .filter(|bin| find_program(bin).is_none())
+        .collect();
+    if still_missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "apt-get installed the packages but {} is still not on PATH",
+            join(still_missing.into_iter())
+        ))
+    }
+}
+
+/// Makes sure each `(pkg-config module, Debian package)` pair is installed, for development
+/// files that have no program to look for (headers and `.pc` files: `("openssl",
+/// "libssl-dev")`): when `pkg-config --exists MODULE` fails, installs the packages as
+/// [`ensure_apt_packages`] does. Needs pkg-config itself (ensure it first).
+pub(crate) fn ensure_apt_libraries(libs: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<(&str, &str)> = libs
+        .iter()
+        .copied()
+        .filter(|(module, _)| !pkg_config_has(module))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let what = format!(
+        "pkg-config module(s) {}",
+        join(missing.iter().map(|(m, _)| *m))
+    );
+    apt_install(&what, missing.iter().map(|(_, pkg)| *pkg).collect())?;
+    let still_missing: Vec<&str> = missing
+        .iter()
+        .map(|(m, _)| *m)
+        .filter(|m| !pkg_config_has(m))
+        .collect();
+    if still_missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the packages installed but pkg-config still does not find {}",
+            join(still_missing.into_iter())
+        ))
+    }
+}
+
+/// `true` if `pkg-config --exists module` succeeds.
+fn pkg_config_has(module: &str) -> bool {
+    Command::new("pkg-config")
+        .args(["--exists", module])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `apt-get update` (once per process) and `apt-get install -y --no-install-recommends
+/// PACKAGES`, through `sudo` when not root. `what` names what is missing, for the messages.
+fn apt_install(what: &str, mut packages: Vec<&str>) -> Result<(), String> {
     packages.sort_unstable();
     packages.dedup();
     let how = format!(
@@ -125,7 +186,7 @@ pub(crate) fn ensure_apt_packages(tools: &[(&str, &str)]) -> Result<(), String> 
     );
     if find_program("apt-get").is_none() {
         return Err(format!(
-            "{bins} not found and this machine has no apt-get; install the equivalent of the \
+            "{what} not found and this machine has no apt-get; install the equivalent of the \
              Debian package(s) {} and re-run",
             packages.join(", ")
         ));
@@ -136,12 +197,12 @@ pub(crate) fn ensure_apt_packages(tools: &[(&str, &str)]) -> Result<(), String> 
         true
     } else {
         return Err(format!(
-            "{bins} not found; installing needs root and sudo is not installed: run `{how}` as \
+            "{what} not found; installing needs root and sudo is not installed: run `{how}` as \
              root and re-run"
         ));
     };
     println!(
-        "xtask: {bins} not found; installing {} with apt-get",
+        "xtask: {what} not found; installing {} with apt-get",
         packages.join(" ")
     );
     let apt = |args: &[&str]| {
@@ -159,26 +220,14 @@ pub(crate) fn ensure_apt_packages(tools: &[(&str, &str)]) -> Result<(), String> 
     };
     if !APT_UPDATED.load(Ordering::Relaxed) {
         exec(&mut apt(&["update"]))
-            .map_err(|e| format!("{bins} not found and `apt-get update` failed: {e}"))?;
+            .map_err(|e| format!("{what} not found and `apt-get update` failed: {e}"))?;
         APT_UPDATED.store(true, Ordering::Relaxed);
     }
     let mut install_args = vec!["install", "-y", "--no-install-recommends"];
     install_args.extend(&packages);
     exec(&mut apt(&install_args))
-        .map_err(|e| format!("{bins} not found and installing failed: {e}; try `{how}`"))?;
-    let still_missing: Vec<&str> = missing
-        .iter()
-        .map(|(bin, _)| *bin)
-        .filter(|bin| find_program(bin).is_none())
-        .collect();
-    if still_missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{how}` succeeded but {} is still not on PATH",
-            join(still_missing.into_iter())
-        ))
-    }
+        .map_err(|e| format!("{what} not found and installing failed: {e}; try `{how}`"))?;
+    Ok(())
 }
 
 /// `true` if the effective user id is 0 (read from `/proc/self/status`, else `id -u`).

@@ -1,0 +1,122 @@
+//! Collects the figures of one `cargo xtask bench` run and writes the report.
+//!
+//! `hs-bench-report --since <unix seconds> [--quick]`: reads criterion's estimates newer than
+//! `--since` (throughput) and the latency and memory benches' files from
+//! `target/hs-bench/`, prints the table and writes `target/hs-bench/report.json` and
+//! `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use hs_benches::report::{read_criterion, throughput_figures, Report};
+
+fn criterion_dir(out: &Path) -> PathBuf {
+    out.parent()
+        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
+        .join("criterion")
+}
+
+fn part(out: &Path, file: &str, since: SystemTime) -> Result<Report, String> {
+    let path = out.join(file);
+    let fresh = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t >= since);
+    if !fresh {
+        return Err(format!(
+            "{} was not written by this run (did its bench run?)",
+            path.display()
+        ));
+    }
+    Report::read(&path)
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let mut since = SystemTime::UNIX_EPOCH;
+    let mut quick = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--since" => {
+                let secs: u64 = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or("--since needs a number of seconds since the Unix epoch")?;
+                since = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+            }
+            "--quick" => quick = true,
+            other => return Err(format!("unexpected argument {other:?}")),
+        }
+    }
+    let out = hs_benches::output_dir();
+    let criterion = criterion_dir(&out);
+    let estimates = read_criterion(&criterion, since)?;
+    let mut report = Report {
+        figures: throughput_figures(&estimates)?,
+    };
+    report
+        .figures
+        .extend(part(&out, "latency.json", since)?.figures);
+    report
+        .figures
+        .extend(part(&out, "memory.json", since)?.figures);
+
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let preamble = format!(
+        "Mode: {}. Machine: {cores} cores. Every ratio is hs divided by the other column, from \
+         figures measured in this one run; for `handshakes/s` higher is better, for `us` \
+         (microseconds) and `bytes` lower is better. Criterion's HTML report (plots, \
+         distributions): `{}` (written by full runs; `--quick` skips the plots).",
+        if quick {
+            "quick (`cargo xtask bench --quick`: every case briefly; ratios are indicative)"
+        } else {
+            "full (`cargo xtask bench`)"
+        },
+        criterion.join("report").join("index.html").display()
+    );
+    let notes = vec![
+        "Throughput (`<kind>/<protocol>/<chain>/<side>`): in-process handshakes over an hs-bio BIO pair, \
+         each side's time measured inside its own calls; `resumed` is TLS 1.2 session id / TLS 1.3 \
+         stateful cache, `ticket` is stateless tickets; key exchange X25519 unless the protocol names \
+         X25519MLKEM768."
+            .to_owned(),
+        "OpenSSL (the system's libssl 3 through the `openssl` crate, over the same BIO pair) has no \
+         resumption figures: the crate offers `SSL_set_session` only as an `unsafe fn`, which the \
+         workspace forbids outside hs-ffi; and OpenSSL 3.0 has no X25519MLKEM768."
+            .to_owned(),
+        "floor: the public-key operations of one handshake with aws-lc-rs alone (X25519 [+ ML-KEM-768], \
+         the server's signature, the client's three verifications); TLS 1.2 resumptions have none."
+            .to_owned(),
+        "Latency: loopback TCP, one handshake at a time, connect to client handshake done. Sync hs is \
+         hs-core's `Ssl` driven over a blocking `TcpStream`; async has no hs figure until hs-async \
+         is measured. Concurrency (1,000 clients against an async server) is not measured yet: it \
+         needs hs-async."
+            .to_owned(),
+        "Memory: 1,000 client+server pairs kept alive after a full TLS 1.3 ECDSA handshake, one \
+         process per implementation, (peak RSS - baseline RSS) / 2000; the BIO pair buffers count \
+         for every implementation alike."
+            .to_owned(),
+    ];
+    print!("{}", report.render_table());
+    report.write(&out.join("report.json"))?;
+    let md = report.render_markdown(&preamble, &notes);
+    std::fs::write(out.join("report.md"), md)
+        .map_err(|e| format!("{}: {e}", out.join("report.md").display()))?;
+    println!(
+        "\nwrote {} and {}",
+        out.join("report.json").display(),
+        out.join("report.md").display()
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hs-bench-report: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
