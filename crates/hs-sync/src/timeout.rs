@@ -197,6 +197,14 @@ impl<S: Write> Write for Timed<'_, S> {
         }
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let armed = self.arm(Dir::Write)?;
+        match self.io.write_vectored(bufs) {
+            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
+            other => other,
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         let armed = self.arm(Dir::Write)?;
         match self.io.flush() {
