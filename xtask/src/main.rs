@@ -16,6 +16,7 @@ mod cli;
 mod bench;
 mod deny;
 mod fuzz;
+mod interop;
 mod report;
 mod test_all;
 mod tools;
@@ -37,6 +38,8 @@ commands:
   fuzz TARGET --time SECONDS | fuzz --all --time SECONDS
              run cargo-fuzz targets (server_handshake, client_handshake, pair_faults) on stable Rust
   cli        the hs tool's tests (hs-cli), after installing their peers (openssl, curl)
+  interop    hs-sync / hs-async against openssl s_server/s_client, gnutls-serv/gnutls-cli and curl
+             (installs gnutls-bin, openssl and curl with apt when missing)
   help       print this message
 
 environment:
@@ -89,6 +92,13 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("xtask c-tests: FAILED: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("interop") => match interop::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("xtask interop: FAILED: {message}");
                 ExitCode::FAILURE
             }
         },

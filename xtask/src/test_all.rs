@@ -49,6 +49,11 @@ pub(crate) const STEPS: &[Step] = &[
         later_steps_need_it: false,
     },
     Step {
+        name: "interop-peers",
+        run: crate::interop::ensure_tools,
+        later_steps_need_it: false,
+    },
+    Step {
         name: "test",
         run: test,
         later_steps_need_it: false,
