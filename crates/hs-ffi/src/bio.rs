@@ -595,3 +595,102 @@ ffi_fn! {
         obj(b).map_or(0, |b| ctrl(b, BIO_C_GET_READ_REQUEST, 0, std::ptr::null_mut()).max(0) as size_t)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctrl0(b: *mut Bio, cmd: c_int) -> c_long {
+        // SAFETY: `b` is a live BIO made by the test.
+        unsafe { BIO_ctrl(b, cmd, 0, std::ptr::null_mut()) }
+    }
+
+    #[test]
+    fn memory_bio_follows_the_eof_return_rule_and_sets_retry_flags() {
+        // SAFETY: every pointer below comes from BIO_new and lives until BIO_free.
+        unsafe {
+            let b = BIO_new(BIO_s_mem());
+            let mut buf = [0u8; 8];
+            assert_eq!(BIO_read(b, buf.as_mut_ptr().cast(), 8), -1);
+            assert_ne!(BIO_test_flags(b, BIO_FLAGS_SHOULD_RETRY), 0);
+            assert_ne!(BIO_test_flags(b, BIO_FLAGS_READ), 0);
+            assert_eq!(BIO_write(b, b"abc".as_ptr().cast(), 3), 3);
+            assert_eq!(BIO_test_flags(b, BIO_FLAGS_SHOULD_RETRY), 0);
+            assert_eq!(ctrl0(b, BIO_CTRL_PENDING), 3);
+            assert_eq!(BIO_read(b, buf.as_mut_ptr().cast(), 8), 3);
+            BIO_ctrl(b, BIO_C_SET_BUF_MEM_EOF_RETURN, 0, std::ptr::null_mut());
+            assert_eq!(
+                BIO_read(b, buf.as_mut_ptr().cast(), 8),
+                0,
+                "eof_return 0 is EOF"
+            );
+            assert_eq!(ctrl0(b, BIO_CTRL_EOF), 1);
+            assert_eq!(BIO_free(b), 1);
+        }
+    }
+
+    #[test]
+    fn read_only_memory_bio_refuses_writes_with_openssls_reason() {
+        crate::err::clear_for_tests();
+        // SAFETY: as above.
+        unsafe {
+            let b = BIO_new_mem_buf(b"xyz".as_ptr().cast(), 3);
+            assert_eq!(BIO_write(b, b"no".as_ptr().cast(), 2), -1);
+            assert_eq!(
+                crate::err::peek(),
+                crate::err::pack(ERR_LIB_BIO, BIO_R_WRITE_TO_READ_ONLY_BIO)
+            );
+            let mut p: *const c_char = std::ptr::null();
+            assert_eq!(
+                BIO_ctrl(b, BIO_CTRL_INFO, 0, (&mut p as *mut *const c_char).cast()),
+                3
+            );
+            assert_eq!(std::slice::from_raw_parts(p.cast::<u8>(), 3), b"xyz");
+            BIO_free(b);
+        }
+        crate::err::clear_for_tests();
+    }
+
+    #[test]
+    fn bio_pair_reports_guarantee_request_and_shutdown_as_bss_bio() {
+        // SAFETY: as above.
+        unsafe {
+            let (mut a, mut b) = (std::ptr::null_mut(), std::ptr::null_mut());
+            assert_eq!(BIO_new_bio_pair(&mut a, 4, &mut b, 4), 1);
+            assert_eq!(BIO_ctrl_get_write_guarantee(a), 4);
+            assert_eq!(BIO_write(a, b"hello".as_ptr().cast(), 5), 4);
+            assert_eq!(BIO_write(a, b"o".as_ptr().cast(), 1), -1);
+            assert_ne!(BIO_test_flags(a, BIO_FLAGS_WRITE), 0);
+            assert_eq!(BIO_ctrl_pending(b), 4);
+            assert_eq!(BIO_ctrl_wpending(a), 4);
+            let mut buf = [0u8; 16];
+            assert_eq!(BIO_read(b, buf.as_mut_ptr().cast(), 16), 4);
+            assert_eq!(BIO_read(b, buf.as_mut_ptr().cast(), 3), -1);
+            assert_eq!(BIO_ctrl_get_read_request(a), 3);
+            assert_eq!(ctrl0(a, BIO_C_SHUTDOWN_WR), 1);
+            assert_eq!(
+                BIO_read(b, buf.as_mut_ptr().cast(), 3),
+                0,
+                "EOF after shutdown_wr"
+            );
+            BIO_free(a);
+            BIO_free(b);
+        }
+    }
+
+    #[test]
+    fn up_ref_keeps_a_bio_alive_until_the_last_free() {
+        // SAFETY: as above; the BIO is freed exactly once per reference.
+        unsafe {
+            let b = BIO_new(BIO_s_mem());
+            assert_eq!(BIO_up_ref(b), 1);
+            BIO_free(b);
+            assert_eq!(
+                BIO_write(b, b"x".as_ptr().cast(), 1),
+                1,
+                "still alive after one of two frees"
+            );
+            BIO_free(b);
+        }
+    }
+}

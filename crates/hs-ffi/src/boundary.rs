@@ -128,3 +128,34 @@ pub(crate) fn put<T>(p: *mut T, v: T) {
         unsafe { p.write(v) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_failure_value_and_an_internal_error_on_the_queue() {
+        err::clear_for_tests();
+        let r = guard(-1, || -> i32 { panic!("boom") });
+        assert_eq!(r, -1);
+        assert_eq!(err::peek(), err::pack(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR));
+        err::clear_for_tests();
+    }
+
+    #[test]
+    fn null_pointers_are_refused_with_passed_null_parameter() {
+        err::clear_for_tests();
+        assert!(obj::<u8>(std::ptr::null()).is_none());
+        assert_eq!(
+            err::peek(),
+            err::pack(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER)
+        );
+        err::clear_for_tests();
+        assert!(obj_or_null::<u8>(std::ptr::null()).is_none());
+        assert_eq!(err::peek(), 0, "the *_free family accepts NULL silently");
+        assert_eq!(bytes(std::ptr::null(), 0), Some(&[][..]));
+        assert!(bytes(std::ptr::null(), 3).is_none());
+        assert!(cstr(std::ptr::null()).is_none());
+        err::clear_for_tests();
+    }
+}

@@ -118,6 +118,12 @@ fn with_queue<R>(f: impl FnOnce(&mut Queue) -> R, default: R) -> R {
         .unwrap_or(default)
 }
 
+/// Empties this thread's queue (for unit tests).
+#[cfg(test)]
+pub(crate) fn clear_for_tests() {
+    with_queue(|q| q.entries.clear(), ());
+}
+
 /// True if the thread's queue holds an error (`SSL_get_error` looks here first).
 pub(crate) fn peek() -> c_ulong {
     with_queue(|q| q.entries.front().map_or(0, |e| e.code), 0)

@@ -207,6 +207,12 @@ fn eof_garbage_hostname_mismatch_and_close_notify_scenarios_trace_as_libssl() {
 
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn one_ssl_ctx_shared_by_threads_with_a_per_thread_error_queue_traces_as_libssl() {
+    same_trace_three_ways("threads");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn every_header_constant_has_openssls_value() {
     let dir = scratch("constants");
     let src = crate_dir().join("tests/c/constants.c");
@@ -345,4 +351,244 @@ fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_me
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// A child process killed (by its PID) and reaped when the guard goes out of scope.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind 127.0.0.1:0")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn wait_for_port(port: u16) {
+    // Probing connects once; `openssl s_server -www` serves any number of connections.
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "nothing listens on 127.0.0.1:{port} after 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+#[ignore = "needs gcc, libssl-dev and the openssl tool: run by `cargo xtask c-tests`"]
+fn c_client_against_openssl_s_server_behaves_as_with_libssl() {
+    let dir = scratch("s_server");
+    let [ca, chain, key] = pki(&dir);
+    // s_server takes the leaf with -cert and the rest of the chain with -cert_chain.
+    let pem = std::fs::read_to_string(&chain).expect("chain");
+    let blocks: Vec<String> = pem
+        .split_inclusive("-----END CERTIFICATE-----")
+        .map(|b| b.trim().to_owned() + "\n")
+        .collect();
+    let leaf = dir.join("leaf.pem");
+    let rest = dir.join("rest.pem");
+    std::fs::write(&leaf, &blocks[0]).expect("leaf");
+    std::fs::write(&rest, blocks[1..].concat()).expect("rest of chain");
+    let port = free_port();
+    let server = Command::new("openssl")
+        .args([
+            "s_server",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-www",
+            "-quiet",
+        ])
+        .arg("-cert")
+        .arg(&leaf)
+        .arg("-cert_chain")
+        .arg(&rest)
+        .arg("-key")
+        .arg(&key)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server (install openssl)");
+    let _server = KillOnDrop(server);
+    wait_for_port(port);
+    let src = crate_dir().join("tests/c/interop_client.c");
+    for version in ["13", "12"] {
+        let mut outputs = Vec::new();
+        for build in [Build::Libssl, Build::HsOwnHeaders] {
+            let exe = dir.join(format!("interop_client-{build:?}"));
+            compile(&src, &exe, build);
+            let args = [
+                PathBuf::from(port.to_string()),
+                ca.clone(),
+                PathBuf::from(version),
+            ];
+            outputs.push(run(&exe, &args, Duration::from_secs(30)));
+        }
+        assert!(
+            outputs[0].contains("status_ok=1"),
+            "libssl client: {}",
+            outputs[0]
+        );
+        assert_eq!(
+            outputs[0],
+            outputs[1],
+            "TLS 1.{}: hs_ffi client differs from libssl's",
+            &version[1..]
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[ignore = "needs gcc, libssl-dev and the openssl tool: run by `cargo xtask c-tests`"]
+fn c_server_answers_openssl_s_client_as_with_libssl() {
+    let dir = scratch("s_client");
+    let [ca, chain, key] = pki(&dir);
+    let src = crate_dir().join("tests/c/interop_server.c");
+    let mut outputs = Vec::new();
+    for build in [Build::Libssl, Build::HsOwnHeaders] {
+        let exe = dir.join(format!("interop_server-{build:?}"));
+        compile(&src, &exe, build);
+        let port = free_port();
+        let server = Command::new(&exe)
+            .arg(port.to_string())
+            .arg(&chain)
+            .arg(&key)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the C server");
+        let mut server = KillOnDrop(server);
+        let rest = wait_for_listening(&mut server.0);
+        let mut client = Command::new("openssl")
+            .args([
+                "s_client",
+                "-connect",
+                &format!("127.0.0.1:{port}"),
+                "-servername",
+                "localhost",
+            ])
+            .args(["-verify_return_error", "-ign_eof", "-CAfile"])
+            .arg(&ca)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("openssl s_client (install openssl)");
+        {
+            use std::io::Write;
+            let mut stdin = client.stdin.take().expect("stdin");
+            stdin.write_all(b"hi\n").expect("write to s_client");
+        }
+        let client = KillOnDrop(client);
+        let client_out = wait_output(client, Duration::from_secs(20));
+        assert!(
+            client_out.contains("hello from the C server"),
+            "s_client ({build:?}) got:\n{client_out}"
+        );
+        assert!(
+            client_out.contains("Verify return code: 0 (ok)"),
+            "s_client ({build:?}):\n{client_out}"
+        );
+        let _ = wait_output(server, Duration::from_secs(20));
+        outputs.push(
+            rest.recv_timeout(Duration::from_secs(10))
+                .expect("server output"),
+        );
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "the hs_ffi server differs from the libssl one"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Waits (bounded) for the C server's "listening" line; the receiver then yields the rest
+/// of its stdout.
+fn wait_for_listening(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader, Read};
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut first = String::new();
+        let _ = reader.read_line(&mut first);
+        let _ = tx.send(first);
+        let mut rest = String::new();
+        let _ = reader.read_to_string(&mut rest);
+        let _ = tx.send(rest);
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the C server did not start listening within 10 s");
+    assert_eq!(first.trim(), "listening", "the C server failed to listen");
+    rx
+}
+
+/// Waits (bounded) for a child to exit and returns its stdout.
+fn wait_output(mut child: KillOnDrop, limit: Duration) -> String {
+    let start = Instant::now();
+    while child.0.try_wait().expect("wait").is_none() {
+        assert!(
+            start.elapsed() < limit,
+            "a child process did not finish within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = String::new();
+    if let Some(mut stdout) = child.0.stdout.take() {
+        use std::io::Read;
+        let _ = stdout.read_to_string(&mut out);
+    }
+    out
+}
+
+#[test]
+#[ignore = "needs gcc and pkg-config: run by `cargo xtask c-tests`"]
+fn hs_ffi_pc_gives_the_flags_to_build_and_run_a_program() {
+    let lib = lib_dir();
+    assert!(
+        lib.join("hs_ffi.pc").exists(),
+        "build.rs writes hs_ffi.pc next to the library"
+    );
+    let out = Command::new("pkg-config")
+        .env("PKG_CONFIG_PATH", &lib)
+        .args(["--cflags", "--libs", "hs_ffi"])
+        .output()
+        .expect("pkg-config (install pkg-config)");
+    assert!(
+        out.status.success(),
+        "pkg-config: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let flags = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        flags.contains("-lhs_ffi") && flags.contains("include"),
+        "{flags}"
+    );
+    let dir = scratch("pkg-config");
+    let args = pki(&dir).to_vec();
+    let exe = dir.join("error_paths");
+    let status = Command::new("gcc")
+        .args(["-std=gnu11", "-Wall", "-Werror", "-o"])
+        .arg(&exe)
+        .arg("-I")
+        .arg(crate_dir().join("tests/c"))
+        .arg(crate_dir().join("tests/c/error_paths.c"))
+        .args(flags.split_whitespace())
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .status()
+        .expect("gcc");
+    assert!(status.success(), "building with pkg-config's flags");
+    assert!(run(&exe, &args, Duration::from_secs(60)).contains("== error_strings"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 
-static const char *err_name(int e)
+static inline const char *err_name(int e)
 {
     switch (e) {
     case SSL_ERROR_NONE: return "NONE";
@@ -30,7 +30,7 @@ static char last_line[TRACE_SIDES][256];
 
 /* Records `ret` of `call` on side `side` (0..3); returns SSL_get_error's value. The error
  * queue is cleared after printing, so every line shows what that one call queued. */
-static int trace(int side, const char *who, const char *call, SSL *s, int ret, int with_reason)
+static inline int trace(int side, const char *who, const char *call, SSL *s, int ret, int with_reason)
 {
     int e = SSL_get_error(s, ret);
     char line[256];
@@ -47,7 +47,7 @@ static int trace(int side, const char *who, const char *call, SSL *s, int ret, i
     return e;
 }
 
-static void trace_reset(void)
+static inline void trace_reset(void)
 {
     memset(last_line, 0, sizeof(last_line));
 }
