@@ -173,6 +173,8 @@ fn cargo_fuzz(args: &[&str]) -> Command {
 
 fn run(targets: &[&str], seconds: u64) -> Result<(), String> {
     tools::ensure_cargo_tool("cargo-fuzz", "cargo-fuzz")?;
+    // libfuzzer-sys compiles libFuzzer itself, which is C++.
+    tools::ensure_apt_packages(&[("c++", "g++")])?;
     let sanitizer = sanitizer();
     println!(
         "xtask fuzz: building every target with `-s {sanitizer}` (RUSTC_BOOTSTRAP=1 lets the \
