@@ -9,7 +9,7 @@ use std::time::Duration;
 use hs_core::{ClientHelloInfo, Context, Error, Ssl};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::adapter::{ready, RecordCursor, RecordIo};
+use crate::adapter::{ready, PollIo};
 use crate::handshake::handshake;
 use crate::SslStream;
 
@@ -76,11 +76,8 @@ impl Acceptor {
         let mut ssl = Ssl::new(&peek_context()?);
         ssl.set_accept_state();
         let mut io = io;
-        let mut cursor = RecordCursor::default();
-        let hello = poll_fn(|cx| {
-            ready(ssl.read_client_hello(&mut RecordIo::new(&mut io, cx, &mut cursor)))
-        })
-        .await?;
+        let hello =
+            poll_fn(|cx| ready(ssl.read_client_hello(&mut PollIo::new(&mut io, cx)))).await?;
         Ok(StartHandshake { ssl, io, hello })
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use hs_core::{Error, Ssl};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::adapter::{ready, RecordCursor, RecordIo};
+use crate::adapter::{ready, PollIo};
 use crate::SslStream;
 
 /// The error of a handshake that did not finish in time: SYSCALL, wrapping
@@ -43,8 +43,7 @@ pub(crate) async fn handshake<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut cursor = RecordCursor::default();
-    let drive = poll_fn(|cx| ready(ssl.do_handshake(&mut RecordIo::new(&mut io, cx, &mut cursor))));
+    let drive = poll_fn(|cx| ready(ssl.do_handshake(&mut PollIo::new(&mut io, cx))));
     bounded(limit, drive).await?;
     Ok(SslStream::from_parts(ssl, io))
 }

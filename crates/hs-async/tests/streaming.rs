@@ -177,7 +177,10 @@ async fn writes_larger_than_the_pipe_complete_once_the_peer_reads() {
 }
 
 /// An echo server that handshakes in its own task (peeking first when `peek`), so the
-/// client may finish its side, write and close before the server has read its Finished.
+/// client may finish its side, write and close before the server has read its Finished:
+/// the server's last handshake read then holds the client's Finished, its data and its
+/// close_notify at once (on loopback, one 133-byte read), and the handshake must still
+/// succeed with the data and then EOF left for the reads after it.
 async fn spawned_echo_then_close(peek: bool) {
     let connector = hs_async::Connector::new(common::pki().client_context());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
