@@ -31,6 +31,9 @@ const SSL_ERROR_ZERO_RETURN: c_int = 6;
 const SSL_SENT_SHUTDOWN: c_int = 1;
 const SSL_RECEIVED_SHUTDOWN: c_int = 2;
 const SSL_SESS_CACHE_CLIENT: c_long = 1;
+const SSL_MODE_ENABLE_PARTIAL_WRITE: u64 = 1;
+/// The largest TLS record plaintext (2^14 bytes).
+const MAX_RECORD: usize = 16384;
 
 /// `SSL_CTX_sess_set_new_cb`'s callback type.
 pub(crate) type NewSessionCb = unsafe extern "C" fn(*mut SslObj, *mut SslSession) -> c_int;
@@ -67,6 +70,8 @@ struct Inner {
     started: bool,
     session: *mut SslSession,
     sessions_reported: usize,
+    /// Bytes of an `SSL_write` interrupted by WANT_* that the engine already took.
+    write_progress: usize,
     /// A resumed connection's session count at the end of the handshake was recorded.
     resumed_baseline: bool,
     ex_data: BTreeMap<c_int, usize>,
@@ -346,6 +351,7 @@ ffi_fn! {
                 started: false,
                 session: std::ptr::null_mut(),
                 sessions_reported: 0,
+                write_progress: 0,
                 resumed_baseline: false,
                 ex_data: BTreeMap::new(),
                 servername: None,
@@ -724,10 +730,47 @@ ffi_fn! {
     }
 }
 
+/// `SSL_write`'s contract: without `SSL_MODE_ENABLE_PARTIAL_WRITE` it succeeds only once
+/// all `len` bytes are written, however many calls (each retried with the same buffer after
+/// WANT_READ / WANT_WRITE) that takes; with the mode, as soon as some are.
 fn do_write(ssl: *mut SslObj, buf: *const c_void, len: usize) -> Option<Outcome<usize>> {
     let s = obj(ssl)?;
     let data = bytes(buf.cast(), len)?;
-    Some(s.call(ssl, |c, io| c.write(io, data)))
+    let partial = s.lock().settings.mode & SSL_MODE_ENABLE_PARTIAL_WRITE != 0;
+    loop {
+        let done = {
+            let mut g = s.lock();
+            if g.write_progress > data.len() {
+                // Not the buffer of the interrupted write: start afresh.
+                g.write_progress = 0;
+            }
+            g.write_progress
+        };
+        // In partial mode OpenSSL returns after each record it wrote.
+        let end = if partial {
+            data.len().min(done + MAX_RECORD)
+        } else {
+            data.len()
+        };
+        let mut o = s.call(ssl, |c, io| c.write(io, &data[done..end]));
+        match o.result {
+            Ok(n) => {
+                let total = done + n;
+                if partial || total >= data.len() || n == 0 {
+                    s.lock().write_progress = 0;
+                    o.result = Ok(total);
+                    return Some(o);
+                }
+                s.lock().write_progress = total;
+            }
+            Err(ref e) => {
+                if !e.is_retry() {
+                    s.lock().write_progress = 0;
+                }
+                return Some(o);
+            }
+        }
+    }
 }
 
 ffi_fn! {

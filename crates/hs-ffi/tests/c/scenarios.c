@@ -179,6 +179,49 @@ static void fail_if_no_peer_cert(const char *ca, const char *chain, const char *
     SSL_CTX_free(sctx);
 }
 
+/* 200000 bytes through a default-size BIO pair: without SSL_MODE_ENABLE_PARTIAL_WRITE one
+ * SSL_write call returns all of it (after WANT_WRITE retries); with it, one record per call. */
+static void big_write(const char *ca, const char *chain, const char *key, int partial)
+{
+    printf("== big_write%s\n", partial ? "_partial" : "");
+    trace_reset();
+    SSL_CTX *cctx = cctx_new(ca), *sctx = sctx_new(chain, key);
+    if (partial) SSL_CTX_set_mode(cctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
+    printf("mode=%lx\n", SSL_CTX_get_mode(cctx));
+    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+    BIO *cb, *sb;
+    BIO_new_bio_pair(&cb, 0, &sb, 0);
+    SSL_set_bio(c, cb, cb);
+    SSL_set_bio(s, sb, sb);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    SSL_set_tlsext_host_name(c, "localhost");
+    for (int i = 0; i < 10; i++) {
+        SSL_do_handshake(c);
+        SSL_do_handshake(s);
+    }
+    static char out[200000], in[200000];
+    for (int i = 0; i < (int)sizeof out; i++) out[i] = (char)(i * 13);
+    size_t sent = 0, got = 0;
+    for (int calls = 0; sent < sizeof out && calls < 1000; calls++) {
+        int r = SSL_write(c, out + sent, (int)(sizeof out - sent));
+        if (r > 0) {
+            printf("client write ret=%d\n", r);
+            sent += (size_t)r;
+        } else if (SSL_get_error(c, r) != SSL_ERROR_WANT_WRITE) {
+            trace(0, "client", "write", c, r, 1);
+            break;
+        }
+        int n;
+        while ((n = SSL_read(s, in + got, (int)(sizeof in - got))) > 0) got += (size_t)n;
+    }
+    printf("server got=%zu intact=%d\n", got, memcmp(in, out, got) == 0);
+    SSL_free(c);
+    SSL_free(s);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
@@ -197,5 +240,7 @@ int main(int argc, char **argv)
     hostname_mismatch(ca, chain, key);
     close_then_data(ca, chain, key);
     fail_if_no_peer_cert(ca, chain, key);
+    big_write(ca, chain, key, 0);
+    big_write(ca, chain, key, 1);
     return 0;
 }
