@@ -1,0 +1,1371 @@
+//! hs-async against real peers on 127.0.0.1: `Connector` clients against `openssl s_server`
+//! and `gnutls-serv`, `Acceptor` servers against `openssl s_client`, `gnutls-cli` and `curl`.
+//!
+//! The same matrix as hs-sync's interop test: TLS 1.2 and 1.3 with ECDSA P-256, RSA 2048 and
+//! Ed25519 server certificates, ALPN, SNI, client certificates, resumption seen by both
+//! sides, close_notify both ways, a 1 MiB echo byte for byte, and the `hs_core::Error` of
+//! each failure. The peers are started and killed by hs-sync's `tests/support/peers.rs`;
+//! every wait is bounded.
+
+#[path = "../../hs-sync/tests/support/peers.rs"]
+mod peers;
+
+use std::future::Future;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use hs_async::{Acceptor, Connector, SslStream};
+use hs_core::testing::{IssueOptions, KeyType, TestPki};
+use hs_core::{Alert, Context, Error, ErrorCode, Reason, Session, VerifyCode, VerifyMode, Version};
+use hs_error::description as ad;
+use peers::{text_payload, write_issued, write_pki, CertFiles, Peer, PkiFiles, TempDir};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The bound of every single wait (a handshake, a read, a peer's output).
+const WAIT: Duration = Duration::from_secs(10);
+
+const KEY_TYPES: [KeyType; 3] = [KeyType::EcdsaP256, KeyType::Rsa2048, KeyType::Ed25519];
+
+const VERSIONS: [Version; 2] = [Version::Tls12, Version::Tls13];
+
+const MIB: usize = 1 << 20;
+
+/// `fut`, or a panic naming `what` after [`WAIT`].
+async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(WAIT, fut).await {
+        Ok(v) => v,
+        Err(_) => panic!("{what}: no result within {WAIT:?}"),
+    }
+}
+
+fn version_name(v: Version) -> &'static str {
+    match v {
+        Version::Tls13 => "TLSv1.3",
+        _ => "TLSv1.2",
+    }
+}
+
+fn pki_files(name: &str, key_type: KeyType) -> (TestPki, PkiFiles, TempDir) {
+    let pki = TestPki::with_key_type("localhost", key_type);
+    let dir = TempDir::new(name);
+    let files = write_pki(dir.path(), name, &pki);
+    (pki, files, dir)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temporary path")
+}
+
+fn s_server_cert(c: &CertFiles) -> Vec<&str> {
+    vec![
+        "-cert",
+        s(&c.leaf),
+        "-cert_chain",
+        s(&c.intermediates),
+        "-key",
+        s(&c.key),
+    ]
+}
+
+fn gnutls_serv_cert(c: &CertFiles) -> Vec<&str> {
+    vec!["--x509certfile", s(&c.chain), "--x509keyfile", s(&c.key)]
+}
+
+fn client_context(pki: &TestPki, v: Version) -> Context {
+    pki.client_builder().only_version(v).build().unwrap()
+}
+
+fn connector(ctx: Context) -> Connector {
+    Connector::new(ctx).handshake_timeout(WAIT)
+}
+
+async fn connect(ctx: &Context, name: &str, port: u16) -> Result<SslStream<TcpStream>, Error> {
+    let tcp = within("TCP connect", TcpStream::connect(("127.0.0.1", port)))
+        .await
+        .map_err(Error::io)?;
+    connector(ctx.clone()).connect(name, tcp).await
+}
+
+async fn connect_with_session(
+    ctx: &Context,
+    port: u16,
+    session: Option<&Session>,
+) -> SslStream<TcpStream> {
+    let tcp = within("TCP connect", TcpStream::connect(("127.0.0.1", port)))
+        .await
+        .unwrap();
+    connector(ctx.clone())
+        .connect_with("localhost", tcp, |ssl| {
+            if let Some(session) = session {
+                ssl.set_session(session);
+            }
+        })
+        .await
+        .unwrap()
+}
+
+/// Our close_notify (`poll_shutdown`), then the peer's, read as the end of the stream.
+async fn close_both_ways(tls: &mut SslStream<TcpStream>) {
+    within("shutdown", tls.shutdown()).await.unwrap();
+    let mut rest = Vec::new();
+    within("the peer's close_notify", tls.read_to_end(&mut rest))
+        .await
+        .unwrap();
+    assert_eq!(tls.ssl().shutdown_flags(), (true, true));
+}
+
+fn hs_error(e: &io::Error) -> Error {
+    e.get_ref()
+        .and_then(|e| e.downcast_ref::<Error>())
+        .cloned()
+        .unwrap_or_else(|| panic!("no hs error in {e}"))
+}
+
+fn expired_certificate(pki: &TestPki) -> hs_core::testing::Issued {
+    let mut opts = IssueOptions::server("localhost", KeyType::EcdsaP256);
+    // From 30 days ago until yesterday (the default starts a day ago).
+    let day_ago = opts.validity.0;
+    opts.validity = (day_ago * 30, day_ago);
+    pki.issue(&opts)
+}
+
+// ---------------------------------------------------------------------------------------
+// hs-async clients against openssl s_server and gnutls-serv
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn connector_speaks_tls12_and_tls13_to_s_server_with_each_key_type() {
+    for kt in KEY_TYPES {
+        let (pki, files, _dir) = pki_files("async-s-server-kt", kt);
+        let server = Peer::s_server(&s_server_cert(&files.server));
+        for v in VERSIONS {
+            let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
+                .await
+                .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", server.output()));
+            assert_eq!(tls.ssl().version_name(), version_name(v));
+            let line = format!("hs-async {} {}\n", kt.name(), version_name(v));
+            tls.write_all(line.as_bytes()).await.unwrap();
+            close_both_ways(&mut tls).await;
+            server.wait_for(line.trim_end(), WAIT).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn connector_speaks_tls12_and_tls13_to_gnutls_serv_with_each_key_type() {
+    for kt in KEY_TYPES {
+        let (pki, files, _dir) = pki_files("async-gnutls-serv-kt", kt);
+        let mut args = vec!["--echo"];
+        args.extend(gnutls_serv_cert(&files.server));
+        let server = Peer::gnutls_serv(&args);
+        for v in VERSIONS {
+            let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
+                .await
+                .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", server.output()));
+            assert_eq!(tls.ssl().version_name(), version_name(v));
+            let line = format!("hs-async {} {}\n", kt.name(), version_name(v));
+            tls.write_all(line.as_bytes()).await.unwrap();
+            let mut echo = vec![0u8; line.len()];
+            within("echo", tls.read_exact(&mut echo)).await.unwrap();
+            assert_eq!(echo, line.as_bytes());
+            close_both_ways(&mut tls).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn connector_negotiates_alpn_and_presents_its_certificate_to_s_server() {
+    let (pki, files, _dir) = pki_files("async-s-server-alpn", KeyType::EcdsaP256);
+    let mut args = s_server_cert(&files.server);
+    args.extend([
+        "-alpn",
+        "h2,http/1.1",
+        "-Verify",
+        "4",
+        "-CAfile",
+        s(&files.ca),
+        "-verify_return_error",
+    ]);
+    let server = Peer::s_server(&args);
+    for v in VERSIONS {
+        let ctx = pki
+            .client_builder_with_cert()
+            .only_version(v)
+            .alpn_protocols(&[b"http/1.1"])
+            .build()
+            .unwrap();
+        let mut tls = connect(&ctx, "localhost", server.port())
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", server.output()));
+        assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
+        tls.write_all(b"features\n").await.unwrap();
+        close_both_ways(&mut tls).await;
+    }
+    server
+        .wait_for("ALPN protocols selected: http/1.1", WAIT)
+        .unwrap();
+    server
+        .wait_for("subject=CN = client.hs.test", WAIT)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn connector_sni_alpn_and_certificate_are_seen_by_gnutls_serv() {
+    let (pki, files, _dir) = pki_files("async-gnutls-serv-features", KeyType::EcdsaP256);
+    let mut args = vec!["--echo"];
+    args.extend(gnutls_serv_cert(&files.server));
+    args.extend([
+        "--x509cafile",
+        s(&files.ca),
+        "--require-client-cert",
+        "--verify-client-cert",
+        "--alpn",
+        "http/1.1",
+        "--alpn-fatal",
+        "--sni-hostname",
+        "localhost",
+        "--sni-hostname-fatal",
+    ]);
+    let server = Peer::gnutls_serv(&args);
+    for v in VERSIONS {
+        let ctx = pki
+            .client_builder_with_cert()
+            .only_version(v)
+            .alpn_protocols(&[b"h2", b"http/1.1"])
+            .build()
+            .unwrap();
+        let mut tls = connect(&ctx, "localhost", server.port())
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", server.output()));
+        assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
+        close_both_ways(&mut tls).await;
+    }
+    // Another SNI is refused with unrecognized_name, before any certificate.
+    let ctx = pki
+        .client_builder_with_cert()
+        .alpn_protocols(&[b"http/1.1"])
+        .build()
+        .unwrap();
+    let e = connect(&ctx, "other.hs.test", server.port())
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(
+        e.reason(),
+        Some(Reason::alert(ad::UNRECOGNIZED_NAME)),
+        "{e}"
+    );
+    assert_eq!(e.alert(), Some(Alert::received(ad::UNRECOGNIZED_NAME)));
+    server.wait_for("Subject: CN=client.hs.test", WAIT).unwrap();
+    server
+        .wait_for("Application protocol: http/1.1", WAIT)
+        .unwrap();
+}
+
+/// Two connections, the second offering the first one's session (taken after a full close,
+/// so TLS 1.3 tickets have been read). Returns whether each was resumed.
+async fn resume_twice(ctx: &Context, port: u16) -> [bool; 2] {
+    let mut first = connect_with_session(ctx, port, None).await;
+    close_both_ways(&mut first).await;
+    let session = first
+        .ssl()
+        .session()
+        .expect("a session after the handshake");
+    assert!(session.is_resumable(), "{session:?}");
+    let mut second = connect_with_session(ctx, port, Some(&session)).await;
+    close_both_ways(&mut second).await;
+    [first.ssl().session_reused(), second.ssl().session_reused()]
+}
+
+#[tokio::test]
+async fn connector_resumes_with_s_server_and_gnutls_serv_and_both_sides_report_it() {
+    let (pki, files, _dir) = pki_files("async-resume", KeyType::EcdsaP256);
+    for v in VERSIONS {
+        let server = Peer::s_server(&s_server_cert(&files.server));
+        assert_eq!(
+            resume_twice(&client_context(&pki, v), server.port()).await,
+            [false, true],
+            "s_server {v:?}"
+        );
+        server.wait_for("Reused session-id", WAIT).unwrap();
+        let mut args = vec!["--echo"];
+        args.extend(gnutls_serv_cert(&files.server));
+        let server = Peer::gnutls_serv(&args);
+        assert_eq!(
+            resume_twice(&client_context(&pki, v), server.port()).await,
+            [false, true],
+            "gnutls-serv {v:?}"
+        );
+        server.wait_for("This is a resumed session", WAIT).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn connector_reads_s_server_close_notify_as_end_of_stream() {
+    let (pki, files, _dir) = pki_files("async-s-server-www", KeyType::EcdsaP256);
+    let mut args = s_server_cert(&files.server);
+    args.push("-www"); // answers a GET, then closes with close_notify
+    let server = Peer::s_server(&args);
+    for v in VERSIONS {
+        let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
+            .await
+            .unwrap();
+        tls.write_all(b"GET / HTTP/1.0\r\n\r\n").await.unwrap();
+        let mut page = Vec::new();
+        within("the page", tls.read_to_end(&mut page))
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}"));
+        assert!(
+            page.starts_with(b"HTTP/1.0 200 ok"),
+            "{}",
+            String::from_utf8_lossy(&page)
+        );
+        assert_eq!(
+            tls.ssl().shutdown_flags(),
+            (false, true),
+            "the peer's close_notify was read"
+        );
+        within("shutdown", tls.shutdown()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn connector_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
+    let (pki, files, _dir) = pki_files("async-s-server-mib", KeyType::EcdsaP256);
+    let mut args = s_server_cert(&files.server);
+    args.push("-quiet"); // stdout holds exactly the bytes received
+    let mut server = Peer::s_server(&args);
+    let data = text_payload(MIB);
+    let mut tls = connect(
+        &client_context(&pki, Version::Tls13),
+        "localhost",
+        server.port(),
+    )
+    .await
+    .unwrap();
+    within("1 MiB out", async {
+        tls.write_all(&data).await?;
+        tls.flush().await
+    })
+    .await
+    .unwrap();
+    let got = server.wait_for_stdout_len(MIB, WAIT).unwrap();
+    assert!(
+        got == data,
+        "s_server received other bytes ({} bytes)",
+        got.len()
+    );
+    let feeder = server.feed_stdin(data.clone());
+    let mut back = vec![0u8; MIB];
+    within("1 MiB in", tls.read_exact(&mut back)).await.unwrap();
+    assert!(back == data, "hs-async received other bytes");
+    server.restore_stdin(feeder.join().unwrap().unwrap());
+    close_both_ways(&mut tls).await;
+}
+
+#[tokio::test]
+async fn connector_echoes_one_mebibyte_through_gnutls_serv_byte_for_byte() {
+    let (pki, files, _dir) = pki_files("async-gnutls-serv-mib", KeyType::EcdsaP256);
+    let mut args = vec!["--echo"];
+    args.extend(gnutls_serv_cert(&files.server));
+    let server = Peer::gnutls_serv(&args);
+    let data = text_payload(MIB);
+    let tls = connect(
+        &client_context(&pki, Version::Tls13),
+        "localhost",
+        server.port(),
+    )
+    .await
+    .unwrap();
+    // Both directions at once, through tokio::io::split.
+    let (mut reader, mut writer) = tokio::io::split(tls);
+    let out = data.clone();
+    let sending = tokio::spawn(async move {
+        writer.write_all(&out).await?;
+        writer.flush().await?;
+        Ok::<_, io::Error>(writer)
+    });
+    let mut back = vec![0u8; MIB];
+    within("the echo", reader.read_exact(&mut back))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", server.output()));
+    assert!(back == data, "the echo differs");
+    let writer = within("sending", sending).await.unwrap().unwrap();
+    let mut tls = reader.unsplit(writer);
+    close_both_ways(&mut tls).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// hs-async clients: failures against real servers
+// ---------------------------------------------------------------------------------------
+
+async fn client_failure(ctx: &Context, name: &str, server: &Peer) -> Error {
+    match connect(ctx, name, server.port()).await {
+        Ok(tls) => panic!(
+            "the handshake succeeded ({}):\n{}",
+            tls.ssl().version_name(),
+            server.output()
+        ),
+        Err(e) => e,
+    }
+}
+
+#[tokio::test]
+async fn connector_rejects_unknown_ca_other_name_and_expired_server_certificates() {
+    let (pki, files, dir) = pki_files("async-fail-cert", KeyType::EcdsaP256);
+    let server = Peer::s_server(&s_server_cert(&files.server));
+    // Unknown CA.
+    let e = client_failure(
+        &TestPki::new("localhost").client_context(),
+        "localhost",
+        &server,
+    )
+    .await;
+    assert_eq!(
+        e.reason(),
+        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
+        "{e}"
+    );
+    assert_eq!(
+        e.verify_code(),
+        Some(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
+        "{e}"
+    );
+    assert_eq!(e.alert(), Some(Alert::sent(ad::UNKNOWN_CA)), "{e}");
+    // Another name.
+    let e = client_failure(&pki.client_context(), "other.hs.test", &server).await;
+    assert_eq!(
+        e.verify_code(),
+        Some(VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH),
+        "{e}"
+    );
+    assert_eq!(e.alert(), Some(Alert::sent(ad::BAD_CERTIFICATE)), "{e}");
+    // Expired.
+    let expired = write_issued(dir.path(), "expired", &expired_certificate(&pki));
+    let server = Peer::s_server(&s_server_cert(&expired));
+    let e = client_failure(&pki.client_context(), "localhost", &server).await;
+    assert_eq!(e.code(), ErrorCode::Ssl);
+    assert_eq!(
+        e.verify_code(),
+        Some(VerifyCode::X509_V_ERR_CERT_HAS_EXPIRED),
+        "{e}"
+    );
+    assert_eq!(e.alert(), Some(Alert::sent(ad::CERTIFICATE_EXPIRED)), "{e}");
+}
+
+#[tokio::test]
+async fn connector_refuses_old_versions_and_fails_without_a_shared_suite() {
+    let (pki, files, _dir) = pki_files("async-fail-negotiation", KeyType::EcdsaP256);
+    for flag in ["-tls1", "-tls1_1"] {
+        let mut args = s_server_cert(&files.server);
+        args.extend([flag, "-cipher", "DEFAULT@SECLEVEL=0"]);
+        let server = Peer::s_server(&args);
+        let e = client_failure(&pki.client_context(), "localhost", &server).await;
+        assert_eq!(
+            e.reason(),
+            Some(Reason::alert(ad::PROTOCOL_VERSION)),
+            "{flag}: {e}"
+        );
+        assert_eq!(
+            e.alert(),
+            Some(Alert::received(ad::PROTOCOL_VERSION)),
+            "{flag}: {e}"
+        );
+    }
+    for (v, ours, theirs) in [
+        (
+            Version::Tls13,
+            "TLS_AES_128_GCM_SHA256",
+            ["-ciphersuites", "TLS_AES_256_GCM_SHA384"],
+        ),
+        (
+            Version::Tls12,
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            ["-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
+        ),
+    ] {
+        let mut args = s_server_cert(&files.server);
+        args.extend(theirs);
+        let server = Peer::s_server(&args);
+        let ctx = pki
+            .client_builder()
+            .only_version(v)
+            .cipher_suites(&[ours])
+            .unwrap()
+            .build()
+            .unwrap();
+        let e = client_failure(&ctx, "localhost", &server).await;
+        assert_eq!(
+            e.reason(),
+            Some(Reason::alert(ad::HANDSHAKE_FAILURE)),
+            "{v:?}: {e}"
+        );
+        assert_eq!(
+            e.alert(),
+            Some(Alert::received(ad::HANDSHAKE_FAILURE)),
+            "{v:?}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn connector_without_a_certificate_is_refused_by_a_server_that_requires_one() {
+    let (pki, files, _dir) = pki_files("async-fail-no-client-cert", KeyType::EcdsaP256);
+    let mut args = s_server_cert(&files.server);
+    args.extend(["-Verify", "4", "-CAfile", s(&files.ca)]);
+    let server = Peer::s_server(&args);
+    // TLS 1.2: refused during the handshake.
+    let e = client_failure(&client_context(&pki, Version::Tls12), "localhost", &server).await;
+    assert_eq!(
+        e.reason(),
+        Some(Reason::alert(ad::HANDSHAKE_FAILURE)),
+        "{e}"
+    );
+    assert_eq!(
+        e.alert(),
+        Some(Alert::received(ad::HANDSHAKE_FAILURE)),
+        "{e}"
+    );
+    // TLS 1.3: the client finishes first; the refusal arrives with the first read.
+    let mut tls = connect(
+        &client_context(&pki, Version::Tls13),
+        "localhost",
+        server.port(),
+    )
+    .await
+    .unwrap();
+    let io = within("read", tls.read(&mut [0u8; 16])).await.unwrap_err();
+    assert_eq!(io.kind(), io::ErrorKind::InvalidData);
+    let e = hs_error(&io);
+    assert_eq!(
+        e.reason(),
+        Some(Reason::alert(ad::CERTIFICATE_REQUIRED)),
+        "{e}"
+    );
+    assert_eq!(
+        e.alert(),
+        Some(Alert::received(ad::CERTIFICATE_REQUIRED)),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn connector_reports_a_server_that_closes_tcp_mid_handshake() {
+    let (pki, files, _dir) = pki_files("async-fail-tcp-close", KeyType::EcdsaP256);
+    let mut server = Peer::s_server(&s_server_cert(&files.server));
+    // Frozen, s_server leaves the connection in its listen queue: the ClientHello is sent
+    // and nothing comes back; killed, its kernel resets the connection.
+    server.freeze();
+    let tcp = within(
+        "TCP connect",
+        TcpStream::connect(("127.0.0.1", server.port())),
+    )
+    .await
+    .unwrap();
+    let handshake = tokio::spawn({
+        let connector = connector(pki.client_context());
+        async move { connector.connect("localhost", tcp).await.map(|_| ()) }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server.kill();
+    let e = within("the handshake", handshake)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Syscall, "{e}");
+    assert!(
+        matches!(&e, Error::Io(io) if io.kind() == io::ErrorKind::ConnectionReset),
+        "{e}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// hs-async servers against openssl s_client, gnutls-cli and curl
+// ---------------------------------------------------------------------------------------
+
+async fn listen() -> (TcpListener, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+async fn accept_tcp(listener: &TcpListener, peer: &Peer) -> TcpStream {
+    match tokio::time::timeout(WAIT, listener.accept()).await {
+        Ok(Ok((tcp, _))) => tcp,
+        Ok(Err(e)) => panic!("accept: {e}"),
+        Err(_) => panic!(
+            "no connection from the peer within {WAIT:?}:\n{}",
+            peer.output()
+        ),
+    }
+}
+
+async fn accept_one(
+    listener: &TcpListener,
+    ctx: &Context,
+    peer: &Peer,
+) -> Result<SslStream<TcpStream>, Error> {
+    let tcp = accept_tcp(listener, peer).await;
+    Acceptor::new(ctx.clone())
+        .handshake_timeout(WAIT)
+        .accept(tcp)
+        .await
+}
+
+fn server_context(pki: &TestPki, v: Version) -> Context {
+    pki.server_builder().only_version(v).build().unwrap()
+}
+
+fn demanding_server_context(pki: &TestPki) -> Context {
+    pki.server_builder()
+        .verify_mode(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT)
+        .alpn_protocols(&[b"http/1.1"])
+        .build()
+        .unwrap()
+}
+
+fn s_client_version(v: Version) -> &'static str {
+    match v {
+        Version::Tls13 => "-tls1_3",
+        _ => "-tls1_2",
+    }
+}
+
+fn gnutls_priority(v: Version) -> &'static str {
+    match v {
+        Version::Tls13 => "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+        _ => "NORMAL:-VERS-ALL:+VERS-TLS1.2",
+    }
+}
+
+fn curl_version(v: Version) -> Vec<&'static str> {
+    match v {
+        Version::Tls13 => vec!["--tlsv1.3"],
+        _ => vec!["--tlsv1.2", "--tls-max", "1.2"],
+    }
+}
+
+/// Reads until the peer's close_notify, then answers it.
+async fn read_to_close(tls: &mut SslStream<TcpStream>, peer: &Peer) -> Vec<u8> {
+    let mut got = Vec::new();
+    within("the peer's close_notify", tls.read_to_end(&mut got))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", peer.output()));
+    assert_eq!(
+        tls.ssl().shutdown_flags(),
+        (false, true),
+        "the peer's close_notify was read"
+    );
+    within("shutdown", tls.shutdown()).await.unwrap();
+    got
+}
+
+fn assert_client_certificate(tls: &SslStream<TcpStream>, pki: &TestPki) {
+    let chain = tls
+        .ssl()
+        .peer_certificates()
+        .expect("the client's certificate");
+    let sent = peers::pem_certificates(&pki.client().chain_pem);
+    assert_eq!(
+        chain[0].as_ref(),
+        &sent[0][..],
+        "the client's leaf certificate"
+    );
+    assert_eq!(tls.ssl().verify_result(), VerifyCode::X509_V_OK);
+}
+
+/// Serves one HTTP/1.1 request with `body` (or the request's own body), `Connection:
+/// close`, then close_notify. Returns the request head.
+async fn serve_http(tls: &mut SslStream<TcpStream>, body: Option<&[u8]>, peer: &Peer) -> String {
+    within("the HTTP exchange", async {
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let b = tls
+                .read_u8()
+                .await
+                .unwrap_or_else(|e| panic!("{e}\n{}", peer.output()));
+            head.push(b);
+        }
+        let head = String::from_utf8(head).unwrap();
+        let length = head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|n| n.trim().parse::<usize>().unwrap())
+            })
+            .unwrap_or(0);
+        let mut request_body = vec![0u8; length];
+        tls.read_exact(&mut request_body).await.unwrap();
+        let body = body.unwrap_or(&request_body);
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        tls.write_all(response.as_bytes()).await.unwrap();
+        tls.write_all(body).await.unwrap();
+        tls.shutdown().await.unwrap();
+        head
+    })
+    .await
+}
+
+#[tokio::test]
+async fn acceptor_speaks_tls12_and_tls13_to_s_client_gnutls_cli_and_curl_with_each_key_type() {
+    for kt in KEY_TYPES {
+        let (pki, files, _dir) = pki_files("async-clients-kt", kt);
+        for v in VERSIONS {
+            let ctx = server_context(&pki, v);
+            // s_client: a line each way, close_notify from the client first.
+            let (listener, port) = listen().await;
+            let mut client = Peer::s_client(
+                port,
+                &[
+                    "-CAfile",
+                    s(&files.ca),
+                    "-verify_return_error",
+                    "-servername",
+                    "localhost",
+                    s_client_version(v),
+                    "-brief",
+                ],
+            );
+            let mut tls = accept_one(&listener, &ctx, &client)
+                .await
+                .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
+            assert_eq!(tls.ssl().version_name(), version_name(v));
+            assert_eq!(tls.ssl().server_name(), Some("localhost"));
+            tls.write_all(b"from hs-async\n").await.unwrap();
+            client.wait_for("from hs-async", WAIT).unwrap();
+            client.close_stdin();
+            read_to_close(&mut tls, &client).await;
+            client.wait_for("Verification: OK", WAIT).unwrap();
+            // gnutls-cli.
+            let (listener, port) = listen().await;
+            let mut client = Peer::gnutls_cli(
+                port,
+                &[
+                    "--x509cafile",
+                    s(&files.ca),
+                    "--sni-hostname",
+                    "localhost",
+                    "--verify-hostname",
+                    "localhost",
+                    "--priority",
+                    gnutls_priority(v),
+                ],
+            );
+            let mut tls = accept_one(&listener, &ctx, &client)
+                .await
+                .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
+            assert_eq!(tls.ssl().version_name(), version_name(v));
+            tls.write_all(b"from hs-async\n").await.unwrap();
+            client.wait_for("from hs-async", WAIT).unwrap();
+            client.close_stdin();
+            read_to_close(&mut tls, &client).await;
+            // curl.
+            let (listener, port) = listen().await;
+            let resolve = format!("localhost:{port}:127.0.0.1");
+            let url = format!("https://localhost:{port}/kt");
+            let mut args = vec![
+                "-sS",
+                "--max-time",
+                "10",
+                "--cacert",
+                s(&files.ca),
+                "--resolve",
+                &resolve,
+            ];
+            args.extend(curl_version(v));
+            args.push(&url);
+            let mut client = Peer::curl(&args);
+            let mut tls = accept_one(&listener, &ctx, &client)
+                .await
+                .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
+            assert_eq!(tls.ssl().version_name(), version_name(v));
+            let head = serve_http(&mut tls, Some(b"served by hs-async\n"), &client).await;
+            assert!(head.starts_with("GET /kt HTTP/1.1\r\n"), "{head}");
+            assert!(
+                client.wait_exit(WAIT).unwrap().success(),
+                "{}",
+                client.output()
+            );
+            assert_eq!(client.stdout(), b"served by hs-async\n");
+        }
+    }
+}
+
+#[tokio::test]
+async fn acceptor_negotiates_alpn_reads_sni_and_verifies_client_certificates_of_each_client() {
+    let (pki, files, _dir) = pki_files("async-clients-features", KeyType::EcdsaP256);
+    let ctx = demanding_server_context(&pki);
+    for v in VERSIONS {
+        // s_client.
+        let (listener, port) = listen().await;
+        let mut client = Peer::s_client(
+            port,
+            &[
+                "-CAfile",
+                s(&files.ca),
+                "-verify_return_error",
+                "-servername",
+                "localhost",
+                s_client_version(v),
+                "-alpn",
+                "h2,http/1.1",
+                "-cert",
+                s(&files.client.leaf),
+                "-cert_chain",
+                s(&files.client.intermediates),
+                "-key",
+                s(&files.client.key),
+            ],
+        );
+        let mut tls = accept_one(&listener, &ctx, &client)
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+        assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
+        assert_eq!(tls.ssl().server_name(), Some("localhost"));
+        assert_client_certificate(&tls, &pki);
+        client.close_stdin();
+        read_to_close(&mut tls, &client).await;
+        client.wait_for("ALPN protocol: http/1.1", WAIT).unwrap();
+        // gnutls-cli.
+        let (listener, port) = listen().await;
+        let mut client = Peer::gnutls_cli(
+            port,
+            &[
+                "--x509cafile",
+                s(&files.ca),
+                "--sni-hostname",
+                "localhost",
+                "--verify-hostname",
+                "localhost",
+                "--priority",
+                gnutls_priority(v),
+                "--alpn",
+                "h2",
+                "--alpn",
+                "http/1.1",
+                "--x509certfile",
+                s(&files.client.chain),
+                "--x509keyfile",
+                s(&files.client.key),
+            ],
+        );
+        let mut tls = accept_one(&listener, &ctx, &client)
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+        assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
+        assert_eq!(tls.ssl().server_name(), Some("localhost"));
+        assert_client_certificate(&tls, &pki);
+        client.close_stdin();
+        read_to_close(&mut tls, &client).await;
+        client
+            .wait_for("Application protocol: http/1.1", WAIT)
+            .unwrap();
+        // curl.
+        let (listener, port) = listen().await;
+        let resolve = format!("localhost:{port}:127.0.0.1");
+        let url = format!("https://localhost:{port}/features");
+        let mut args = vec![
+            "-sS",
+            "-v",
+            "--max-time",
+            "10",
+            "--cacert",
+            s(&files.ca),
+            "--resolve",
+            &resolve,
+            "--cert",
+            s(&files.client.chain),
+            "--key",
+            s(&files.client.key),
+        ];
+        args.extend(curl_version(v));
+        args.push(&url);
+        let mut client = Peer::curl(&args);
+        let mut tls = accept_one(&listener, &ctx, &client)
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+        assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
+        assert_eq!(tls.ssl().server_name(), Some("localhost"));
+        assert_client_certificate(&tls, &pki);
+        serve_http(&mut tls, Some(b"ok\n"), &client).await;
+        assert!(
+            client.wait_exit(WAIT).unwrap().success(),
+            "{}",
+            client.output()
+        );
+        assert!(
+            client.said("ALPN: server accepted http/1.1"),
+            "{}",
+            client.output()
+        );
+    }
+}
+
+#[tokio::test]
+async fn acceptor_resumes_sessions_of_each_client_and_both_sides_report_it() {
+    let (pki, files, _dir) = pki_files("async-clients-resume", KeyType::EcdsaP256);
+    let sessions = TempDir::new("async-s-client-sessions");
+    for v in VERSIONS {
+        let ctx = server_context(&pki, v);
+        // s_client -sess_out, then -sess_in.
+        let (listener, port) = listen().await;
+        let sess = sessions.join(&format!("{v:?}.pem"));
+        let mut reused = Vec::new();
+        for sess_flag in ["-sess_out", "-sess_in"] {
+            let mut client = Peer::s_client(
+                port,
+                &[
+                    "-CAfile",
+                    s(&files.ca),
+                    "-verify_return_error",
+                    "-servername",
+                    "localhost",
+                    s_client_version(v),
+                    sess_flag,
+                    s(&sess),
+                ],
+            );
+            let mut tls = accept_one(&listener, &ctx, &client)
+                .await
+                .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+            reused.push(tls.ssl().session_reused());
+            // Once this line is printed, the TLS 1.3 tickets before it have been read too.
+            tls.write_all(b"ticket sent\n").await.unwrap();
+            client.wait_for("ticket sent", WAIT).unwrap();
+            client.close_stdin();
+            read_to_close(&mut tls, &client).await;
+            assert!(
+                client.wait_exit(WAIT).unwrap().success(),
+                "{}",
+                client.output()
+            );
+            let expected = if sess_flag == "-sess_in" {
+                "Reused, "
+            } else {
+                "New, "
+            };
+            assert!(
+                client.said(&format!("{expected}{}", version_name(v))),
+                "{}",
+                client.output()
+            );
+        }
+        assert_eq!(reused, [false, true], "s_client {v:?}");
+        // gnutls-cli --resume: two connections, the second resumed.
+        let (listener, port) = listen().await;
+        let mut client = Peer::gnutls_cli(
+            port,
+            &[
+                "--x509cafile",
+                s(&files.ca),
+                "--sni-hostname",
+                "localhost",
+                "--verify-hostname",
+                "localhost",
+                "--priority",
+                gnutls_priority(v),
+                "--resume",
+            ],
+        );
+        let mut first = accept_one(&listener, &ctx, &client)
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+        let mut sink = Vec::new();
+        let _ = within("the first connection's end", first.read_to_end(&mut sink)).await;
+        let mut second = accept_one(&listener, &ctx, &client)
+            .await
+            .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+        assert!(!first.ssl().session_reused());
+        assert!(
+            second.ssl().session_reused(),
+            "gnutls-cli {v:?}:\n{}",
+            client.output()
+        );
+        client.wait_for("This is a resumed session", WAIT).unwrap();
+        client.close_stdin();
+        read_to_close(&mut second, &client).await;
+        // curl with two URLs: the server closes after each, curl reconnects with its session.
+        let (listener, port) = listen().await;
+        let resolve = format!("localhost:{port}:127.0.0.1");
+        let (one, two) = (
+            format!("https://localhost:{port}/one"),
+            format!("https://localhost:{port}/two"),
+        );
+        let mut args = vec![
+            "-sS",
+            "-v",
+            "--max-time",
+            "10",
+            "--cacert",
+            s(&files.ca),
+            "--resolve",
+            &resolve,
+        ];
+        args.extend(curl_version(v));
+        args.extend([one.as_str(), two.as_str()]);
+        let mut client = Peer::curl(&args);
+        let mut reused = Vec::new();
+        for body in [&b"one\n"[..], b"two\n"] {
+            let mut tls = accept_one(&listener, &ctx, &client)
+                .await
+                .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
+            reused.push(tls.ssl().session_reused());
+            serve_http(&mut tls, Some(body), &client).await;
+        }
+        assert!(
+            client.wait_exit(WAIT).unwrap().success(),
+            "{}",
+            client.output()
+        );
+        assert_eq!(reused, [false, true], "curl {v:?}:\n{}", client.output());
+        assert!(
+            client.said("SSL reusing session ID") || client.said("SSL re-using session ID"),
+            "{}",
+            client.output()
+        );
+    }
+}
+
+/// Echoes exactly `len` bytes back to the peer.
+async fn echo(tls: &mut SslStream<TcpStream>, len: usize, peer: &Peer) {
+    within("the echo", async {
+        let mut buf = vec![0u8; 32 * 1024];
+        let mut left = len;
+        while left > 0 {
+            let n = tls
+                .read(&mut buf[..left.min(32 * 1024)])
+                .await
+                .unwrap_or_else(|e| panic!("{e}\n{}", peer.output()));
+            assert!(
+                n > 0,
+                "the peer closed after {} of {len} bytes:\n{}",
+                len - left,
+                peer.output()
+            );
+            tls.write_all(&buf[..n]).await.unwrap();
+            left -= n;
+        }
+        tls.flush().await.unwrap();
+    })
+    .await
+}
+
+#[tokio::test]
+async fn acceptor_echoes_one_mebibyte_to_each_client_byte_for_byte() {
+    let (pki, files, dir) = pki_files("async-clients-mib", KeyType::EcdsaP256);
+    let data = text_payload(MIB);
+    // s_client -quiet: stdout holds only the bytes received; our close_notify goes first
+    // and s_client answers it.
+    let (listener, port) = listen().await;
+    let mut client = Peer::s_client(
+        port,
+        &[
+            "-CAfile",
+            s(&files.ca),
+            "-verify_return_error",
+            "-servername",
+            "localhost",
+            "-quiet",
+        ],
+    );
+    let mut tls = accept_one(&listener, &pki.server_context(), &client)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
+    let feeder = client.feed_stdin(data.clone());
+    echo(&mut tls, MIB, &client).await;
+    let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
+    assert!(
+        got == data,
+        "s_client received other bytes ({} bytes)",
+        got.len()
+    );
+    client.restore_stdin(feeder.join().unwrap().unwrap());
+    close_both_ways(&mut tls).await;
+    assert!(
+        client.wait_exit(WAIT).unwrap().success(),
+        "{}",
+        client.output()
+    );
+    // gnutls-cli: it reports our close_notify and exits.
+    let (listener, port) = listen().await;
+    let mut client = Peer::gnutls_cli(
+        port,
+        &[
+            "--x509cafile",
+            s(&files.ca),
+            "--sni-hostname",
+            "localhost",
+            "--verify-hostname",
+            "localhost",
+            "--logfile",
+            "gnutls-cli.log",
+        ],
+    );
+    let mut tls = accept_one(&listener, &pki.server_context(), &client)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
+    let feeder = client.feed_stdin(data.clone());
+    echo(&mut tls, MIB, &client).await;
+    let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
+    assert!(
+        got == data,
+        "gnutls-cli received other bytes ({} bytes)",
+        got.len()
+    );
+    client.restore_stdin(feeder.join().unwrap().unwrap());
+    within("shutdown", tls.shutdown()).await.unwrap();
+    assert!(
+        client.wait_exit(WAIT).unwrap().success(),
+        "{}",
+        client.output()
+    );
+    let log = std::fs::read_to_string(client.dir().join("gnutls-cli.log")).unwrap_or_default();
+    assert!(
+        log.contains("Peer has closed the GnuTLS connection"),
+        "{log}"
+    );
+    // curl posts 1 MiB and gets it back.
+    let (listener, port) = listen().await;
+    let upload = dir.join("upload.txt");
+    std::fs::write(&upload, &data).unwrap();
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let url = format!("https://localhost:{port}/echo");
+    let at_upload = format!("@{}", s(&upload));
+    let client = Peer::curl(&[
+        "-sS",
+        "--max-time",
+        "10",
+        "--cacert",
+        s(&files.ca),
+        "--resolve",
+        &resolve,
+        "--data-binary",
+        &at_upload,
+        &url,
+    ]);
+    let mut tls = accept_one(&listener, &pki.server_context(), &client)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
+    let head = serve_http(&mut tls, None, &client).await;
+    assert!(head.starts_with("POST /echo HTTP/1.1\r\n"), "{head}");
+    let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
+    assert!(
+        got == data,
+        "curl received other bytes ({} bytes)",
+        got.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// hs-async servers: failures against real clients
+// ---------------------------------------------------------------------------------------
+
+async fn server_failure(listener: &TcpListener, ctx: &Context, peer: &Peer) -> Error {
+    match accept_one(listener, ctx, peer).await {
+        Ok(tls) => panic!(
+            "the handshake succeeded ({}):\n{}",
+            tls.ssl().version_name(),
+            peer.output()
+        ),
+        Err(e) => e,
+    }
+}
+
+#[tokio::test]
+async fn acceptor_rejects_a_client_certificate_from_an_unknown_ca_and_is_refused_by_distrustful_clients(
+) {
+    let (pki, files, dir) = pki_files("async-srv-fail-cert", KeyType::EcdsaP256);
+    let stranger = TestPki::new("localhost");
+    let stranger_files = write_pki(dir.path(), "stranger", &stranger);
+    // A client certificate from an unknown CA.
+    let (listener, port) = listen().await;
+    let client = Peer::s_client(
+        port,
+        &[
+            "-CAfile",
+            s(&files.ca),
+            "-servername",
+            "localhost",
+            "-cert",
+            s(&stranger_files.client.leaf),
+            "-cert_chain",
+            s(&stranger_files.client.intermediates),
+            "-key",
+            s(&stranger_files.client.key),
+        ],
+    );
+    let e = server_failure(&listener, &demanding_server_context(&pki), &client).await;
+    assert_eq!(
+        e.verify_code(),
+        Some(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
+        "{e}"
+    );
+    assert_eq!(e.alert(), Some(Alert::sent(ad::UNKNOWN_CA)), "{e}");
+    // Clients that refuse our certificate: unknown CA, another name, expired.
+    let expired = expired_certificate(&pki);
+    let expired_ctx = Context::builder()
+        .certificate_chain_pem(expired.chain_pem.as_bytes())
+        .unwrap()
+        .private_key_pem(expired.key_pem.as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+    for (ctx, ca, extra, alert) in [
+        (
+            pki.server_context(),
+            &stranger_files.ca,
+            None,
+            ad::UNKNOWN_CA,
+        ),
+        (
+            pki.server_context(),
+            &files.ca,
+            Some("other.hs.test"),
+            ad::BAD_CERTIFICATE,
+        ),
+        (expired_ctx, &files.ca, None, ad::CERTIFICATE_EXPIRED),
+    ] {
+        let (listener, port) = listen().await;
+        let mut args = vec![
+            "-CAfile",
+            s(ca),
+            "-verify_return_error",
+            "-servername",
+            "localhost",
+        ];
+        if let Some(name) = extra {
+            args.extend(["-verify_hostname", name]);
+        }
+        let client = Peer::s_client(port, &args);
+        let e = server_failure(&listener, &ctx, &client).await;
+        assert_eq!(
+            e.reason(),
+            Some(Reason::alert(alert)),
+            "{e}\n{}",
+            client.output()
+        );
+        assert_eq!(e.alert(), Some(Alert::received(alert)), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn acceptor_refuses_old_versions_missing_certificates_and_clients_without_a_shared_suite() {
+    let (pki, files, _dir) = pki_files("async-srv-fail-negotiation", KeyType::EcdsaP256);
+    for flag in ["-tls1", "-tls1_1"] {
+        let (listener, port) = listen().await;
+        let client = Peer::s_client(port, &[flag, "-cipher", "DEFAULT@SECLEVEL=0"]);
+        let e = server_failure(&listener, &pki.server_context(), &client).await;
+        assert_eq!(
+            e.reason(),
+            Some(Reason::SSL_R_UNSUPPORTED_PROTOCOL),
+            "{flag}: {e}"
+        );
+        assert_eq!(
+            e.alert(),
+            Some(Alert::sent(ad::PROTOCOL_VERSION)),
+            "{flag}: {e}"
+        );
+    }
+    for (v, ours, theirs) in [
+        (
+            Version::Tls13,
+            "TLS_AES_128_GCM_SHA256",
+            ["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"],
+        ),
+        (
+            Version::Tls12,
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
+        ),
+    ] {
+        let ctx = pki
+            .server_builder()
+            .only_version(v)
+            .cipher_suites(&[ours])
+            .unwrap()
+            .build()
+            .unwrap();
+        let (listener, port) = listen().await;
+        let client = Peer::s_client(port, &theirs);
+        let e = server_failure(&listener, &ctx, &client).await;
+        assert_eq!(
+            e.reason(),
+            Some(Reason::SSL_R_NO_SHARED_CIPHER),
+            "{v:?}: {e}"
+        );
+        assert_eq!(
+            e.alert(),
+            Some(Alert::sent(ad::HANDSHAKE_FAILURE)),
+            "{v:?}: {e}"
+        );
+    }
+    for v in VERSIONS {
+        let (listener, port) = listen().await;
+        let client = Peer::s_client(
+            port,
+            &[
+                "-CAfile",
+                s(&files.ca),
+                "-servername",
+                "localhost",
+                s_client_version(v),
+            ],
+        );
+        let e = server_failure(&listener, &demanding_server_context(&pki), &client).await;
+        assert_eq!(
+            e.reason(),
+            Some(Reason::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE),
+            "{v:?}: {e}"
+        );
+        assert_eq!(
+            e.alert(),
+            Some(Alert::sent(ad::CERTIFICATE_REQUIRED)),
+            "{v:?}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn acceptor_reports_a_client_that_closes_tcp_mid_handshake() {
+    let (pki, files, _dir) = pki_files("async-srv-fail-tcp-close", KeyType::EcdsaP256);
+    let (listener, port) = listen().await;
+    let mut client = Peer::s_client(port, &["-CAfile", s(&files.ca), "-servername", "localhost"]);
+    let tcp = accept_tcp(&listener, &client).await;
+    // The ClientHello is in; the client dies before the server answers.
+    let start = within("the ClientHello", Acceptor::peek(tcp))
+        .await
+        .unwrap();
+    assert_eq!(
+        start.client_hello().server_name.as_deref(),
+        Some("localhost")
+    );
+    client.kill();
+    let e = within("the handshake", start.into_stream(&pki.server_context()))
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    // A broken pipe / reset (SYSCALL) or the end of the stream without close_notify (SSL),
+    // depending on whether the kernel's reset comes before the server's flight is written.
+    match &e {
+        Error::Io(io) => {
+            assert_eq!(e.code(), ErrorCode::Syscall);
+            assert!(
+                matches!(
+                    io.kind(),
+                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+                ),
+                "{e}"
+            );
+        }
+        Error::UnexpectedEof => {
+            assert_eq!(e.reason(), Some(Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING))
+        }
+        other => panic!("not the error of a closed connection: {other}"),
+    }
+}
