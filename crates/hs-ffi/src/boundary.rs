@@ -5,13 +5,24 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::err::{self, ERR_LIB_SSL, ERR_R_INTERNAL_ERROR, ERR_R_PASSED_NULL_PARAMETER};
+use crate::err::{
+    self, ERR_LIB_SSL, ERR_R_INTERNAL_ERROR, ERR_R_PASSED_NULL_PARAMETER,
+    ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED,
+};
 
 /// Runs `f`; if it panics, records `ERR_R_INTERNAL_ERROR` on the thread's error queue and
 /// returns `fail` instead, so that no panic unwinds into C.
 pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
+        Err(payload) if payload.is::<Reentered>() => {
+            err::push_raw(
+                ERR_LIB_SSL,
+                ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED,
+                "a callback called back into the SSL whose call is running",
+            );
+            fail
+        }
         Err(_) => {
             err::push_raw(
                 ERR_LIB_SSL,
@@ -21,6 +32,16 @@ pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
             fail
         }
     }
+}
+
+/// The unwind payload of [`reentered`].
+struct Reentered;
+
+/// Abandons the current C call because it re-entered an SSL from that SSL's own callback;
+/// [`guard`] turns this into `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` and the failure value
+/// (unwinding without the panic hook, so nothing is printed).
+pub(crate) fn reentered() -> ! {
+    std::panic::resume_unwind(Box::new(Reentered))
 }
 
 /// Defines one exported C function: `#[no_mangle] extern "C"`, its body run inside

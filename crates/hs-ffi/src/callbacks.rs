@@ -31,6 +31,11 @@ pub(crate) fn with_current<R>(ssl: *mut SslObj, f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// True while an I/O call of `ssl` runs on this thread (so its state is locked by it).
+pub(crate) fn in_call_of(ssl: *const SslObj) -> bool {
+    std::ptr::eq(CURRENT.with(Cell::get), ssl)
+}
+
 /// True while a callback of `ssl`'s own handshake runs.
 pub(crate) fn in_callback_for(ssl: *const SslObj) -> bool {
     !ssl.is_null()
@@ -123,5 +128,91 @@ pub(crate) fn alpn_select(cb: AlpnSelectCb, arg: usize, offered: &[Vec<u8>]) -> 
         }
         SSL_TLSEXT_ERR_ALERT_FATAL => AlpnChoice::Fatal,
         _ => AlpnChoice::NoAck,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bio::{BIO_new_bio_pair, Bio};
+    use crate::ctx::*;
+    use crate::ssl::*;
+
+    unsafe extern "C" fn reentering_alpn_cb(
+        ssl: *mut SslObj,
+        out: *mut *const u8,
+        outlen: *mut u8,
+        input: *const u8,
+        _inlen: c_uint,
+        arg: *mut c_void,
+    ) -> c_int {
+        // SAFETY: OpenSSL's callback contract: live SSL, valid out-slots and input.
+        unsafe {
+            // Calls that need the SSL's state, which its own running handshake holds.
+            let v = SSL_get_version(ssl);
+            let r = SSL_get_error(ssl, -1);
+            *arg.cast::<(bool, c_int)>() = (v.is_null(), r);
+            *out = input.add(1);
+            *outlen = *input;
+        }
+        SSL_TLSEXT_ERR_OK
+    }
+
+    #[test]
+    fn a_callback_that_reenters_its_own_ssl_gets_an_error_instead_of_a_deadlock() {
+        use std::io::Write as _;
+        let pki = hs_core::testing::TestPki::new("localhost");
+        let dir = std::env::temp_dir().join(format!("hs-ffi-reenter-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let chain = dir.join("chain.pem");
+        let key = dir.join("key.pem");
+        std::fs::File::create(&chain)
+            .unwrap()
+            .write_all(pki.server().chain_pem.as_bytes())
+            .unwrap();
+        std::fs::File::create(&key)
+            .unwrap()
+            .write_all(pki.server().key_pem.as_bytes())
+            .unwrap();
+        let cpath = std::ffi::CString::new(chain.to_str().unwrap()).unwrap();
+        let kpath = std::ffi::CString::new(key.to_str().unwrap()).unwrap();
+        let mut seen: (bool, c_int) = (false, -1);
+        // SAFETY: every object is created here, used on this thread and freed once.
+        unsafe {
+            let sctx = SSL_CTX_new(TLS_server_method());
+            assert_eq!(SSL_CTX_use_certificate_chain_file(sctx, cpath.as_ptr()), 1);
+            assert_eq!(SSL_CTX_use_PrivateKey_file(sctx, kpath.as_ptr(), 1), 1);
+            SSL_CTX_set_alpn_select_cb(
+                sctx,
+                Some(reentering_alpn_cb),
+                (&mut seen as *mut (bool, c_int)).cast(),
+            );
+            let cctx = SSL_CTX_new(TLS_client_method());
+            let (c, s) = (SSL_new(cctx), SSL_new(sctx));
+            let (mut cb, mut sb): (*mut Bio, *mut Bio) =
+                (std::ptr::null_mut(), std::ptr::null_mut());
+            assert_eq!(BIO_new_bio_pair(&mut cb, 0, &mut sb, 0), 1);
+            SSL_set_bio(c, cb, cb);
+            SSL_set_bio(s, sb, sb);
+            SSL_set_connect_state(c);
+            SSL_set_accept_state(s);
+            assert_eq!(SSL_set_alpn_protos(c, b"\x02h2".as_ptr(), 3), 0);
+            let mut done = (false, false);
+            for _ in 0..10 {
+                done.0 |= SSL_do_handshake(c) == 1;
+                done.1 |= SSL_do_handshake(s) == 1;
+            }
+            assert_eq!(done, (true, true), "the handshake completes");
+            assert_eq!(
+                seen,
+                (true, 1),
+                "the re-entering calls failed with SSL_ERROR_SSL, no deadlock"
+            );
+            SSL_free(c);
+            SSL_free(s);
+            SSL_CTX_free(cctx);
+            SSL_CTX_free(sctx);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

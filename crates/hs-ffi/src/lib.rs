@@ -107,6 +107,11 @@
 //! * Cipher strings: explicit suite names, and `DEFAULT`/`ALL`/`HIGH`/`ECDHE`/`AESGCM`/
 //!   `CHACHA20` for the suites hs has; `!x`, `-x`, `+x`, `@STRENGTH` are ignored. A string
 //!   naming nothing hs has fails with `SSL_R_NO_CIPHER_MATCH`.
+//! * Inside an ALPN or servername callback, the SSL being handshaken answers
+//!   `SSL_get_servername`, `SSL_get_servername_type`, `SSL_set_SSL_CTX`, `SSL_get_SSL_CTX`
+//!   and `SSL_get_ex_data` / `SSL_set_ex_data`; any other call on that SSL fails with
+//!   `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` (never a deadlock). The new-session callback runs
+//!   after the engine has returned, so every call works there.
 //! * Not exported at all (rather than pretending): `SSL_CTX_sess_set_remove_cb`,
 //!   `SSL_CTX_set_info_callback`, `SSL_set_info_callback`, `SSL_CTX_set_keylog_callback`,
 //!   `SSL_get_state`, `X509_STORE_CTX_get_error`, `X509_STORE_CTX_get_error_depth`,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use hs_core::{Error, Reason, ShutdownState, VerifyMode};
@@ -74,7 +74,6 @@ struct Inner {
     write_progress: usize,
     /// A resumed connection's session count at the end of the handshake was recorded.
     resumed_baseline: bool,
-    ex_data: BTreeMap<c_int, usize>,
     servername: Option<CString>,
     peer_chain: *mut CertStack,
     peer_cert: *mut X509,
@@ -90,6 +89,10 @@ unsafe impl Send for Inner {}
 pub(crate) struct SslObj {
     refs: AtomicI32,
     inner: Mutex<Inner>,
+    /// The SSL_CTX (as `Inner::ctx`, which holds the reference), readable without the lock.
+    ctx_ptr: AtomicPtr<SslCtx>,
+    /// Application data (`SSL_set_ex_data`), kept apart so callbacks can reach it.
+    ex_data: Mutex<BTreeMap<c_int, usize>>,
 }
 
 impl Drop for Inner {
@@ -115,8 +118,21 @@ struct Outcome<R> {
 }
 
 impl SslObj {
+    /// The SSL's state. A callback that calls back into its own SSL while the engine runs
+    /// (the state is locked by that very call) gets `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` and
+    /// the function's failure value instead of a deadlock; `SSL_get_SSL_CTX` and the ex_data
+    /// calls do not need the lock and work there.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        match self.inner.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                if crate::callbacks::in_call_of(self) {
+                    crate::boundary::reentered();
+                }
+                self.inner.lock().unwrap_or_else(|p| p.into_inner())
+            }
+        }
     }
 
     fn release(p: *mut SslObj) {
@@ -138,6 +154,8 @@ impl SslObj {
             let mut g = self.lock();
             g.rwstate = SSL_NOTHING;
             let out = run(&mut g, me, f);
+            // A servername callback may have switched the SSL_CTX.
+            self.ctx_ptr.store(g.ctx, Ordering::Release);
             match &out.result {
                 Err(Error::WantRead) => g.rwstate = SSL_READING,
                 Err(Error::WantWrite) => g.rwstate = SSL_WRITING,
@@ -331,6 +349,8 @@ ffi_fn! {
         };
         Box::into_raw(Box::new(SslObj {
             refs: AtomicI32::new(1),
+            ctx_ptr: AtomicPtr::new(ctx),
+            ex_data: Mutex::new(BTreeMap::new()),
             inner: Mutex::new(Inner {
                 ctx,
                 settings,
@@ -353,7 +373,6 @@ ffi_fn! {
                 sessions_reported: 0,
                 write_progress: 0,
                 resumed_baseline: false,
-                ex_data: BTreeMap::new(),
                 servername: None,
                 peer_chain: std::ptr::null_mut(),
                 peer_cert: std::ptr::null_mut(),
@@ -382,7 +401,7 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_get_SSL_CTX`.
     fn SSL_get_SSL_CTX(ssl: *const SslObj) -> *mut SslCtx = std::ptr::null_mut(); {
-        with(ssl, std::ptr::null_mut(), |g| g.ctx)
+        obj(ssl).map_or(std::ptr::null_mut(), |s| s.ctx_ptr.load(Ordering::Acquire))
     }
 }
 
@@ -419,6 +438,7 @@ ffi_fn! {
         }
         c.up_ref();
         SslCtx::release(std::mem::replace(&mut g.ctx, ctx));
+        s.ctx_ptr.store(ctx, Ordering::Release);
         ctx
     }
 }
@@ -1296,17 +1316,18 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_set_ex_data`.
     fn SSL_set_ex_data(ssl: *mut SslObj, idx: c_int, arg: *mut c_void) -> c_int = 0; {
-        with(ssl, 0, |g| {
-            g.ex_data.insert(idx, arg as usize);
-            1
-        })
+        let Some(s) = obj(ssl) else { return 0 };
+        s.ex_data.lock().unwrap_or_else(|p| p.into_inner()).insert(idx, arg as usize);
+        1
     }
 }
 
 ffi_fn! {
     /// `SSL_get_ex_data`.
     fn SSL_get_ex_data(ssl: *const SslObj, idx: c_int) -> *mut c_void = std::ptr::null_mut(); {
-        with(ssl, 0, |g| g.ex_data.get(&idx).copied().unwrap_or(0)) as *mut c_void
+        let Some(s) = obj(ssl) else { return std::ptr::null_mut() };
+        let v = s.ex_data.lock().unwrap_or_else(|p| p.into_inner()).get(&idx).copied();
+        v.unwrap_or(0) as *mut c_void
     }
 }
 

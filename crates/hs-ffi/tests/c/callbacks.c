@@ -11,8 +11,8 @@ static int alpn_mode; /* 0 choose "h2" if offered, 1 fatal, 2 noack */
 static int alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
                    unsigned int inlen, void *arg)
 {
-    (void)ssl;
-    printf("alpn_cb offered=%u arg=%s\n", inlen, (const char *)arg);
+    printf("alpn_cb offered=%u arg=%s ex_data=%s ctx_known=%d\n", inlen, (const char *)arg,
+           (const char *)SSL_get_ex_data(ssl, 0), SSL_get_SSL_CTX(ssl) != NULL);
     if (alpn_mode == 1) return SSL_TLSEXT_ERR_ALERT_FATAL;
     if (alpn_mode == 2) return SSL_TLSEXT_ERR_NOACK;
     for (unsigned int i = 0; i < inlen; i += 1 + in[i])
@@ -62,6 +62,7 @@ static void connect_once(const char *name, SSL_CTX *cctx, SSL_CTX *sctx, const c
     SSL_set_bio(s, sb, sb);
     SSL_set_connect_state(c);
     SSL_set_accept_state(s);
+    SSL_set_ex_data(s, 0, "server-ex-data");
     if (sni) SSL_set_tlsext_host_name(c, sni);
     static const unsigned char protos[] = "\x08http/1.1\x02h2";
     if (SSL_set_alpn_protos(c, protos, sizeof protos - 1) != 0) puts("set_alpn_protos failed");
