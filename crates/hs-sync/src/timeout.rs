@@ -171,46 +171,45 @@ impl<S> Timed<'_, S> {
     }
 }
 
+/// What a blocking Unix socket returns when its `SO_RCVTIMEO` / `SO_SNDTIMEO` runs out
+/// (`EAGAIN`). A `TimedOut` (`ETIMEDOUT`) is TCP giving up on the connection: passed on.
 fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
+    e.kind() == io::ErrorKind::WouldBlock
+}
+
+impl<S> Timed<'_, S> {
+    /// One transport call under the deadline of `dir`. A blocking socket reports a timeout
+    /// only once its own timeout (the time that was left) has run out; should it wake a
+    /// moment early, the call is made again for what remains, so a deadline never fires
+    /// before its time.
+    fn call<T>(&mut self, dir: Dir, mut f: impl FnMut(&mut S) -> io::Result<T>) -> io::Result<T> {
+        loop {
+            let armed = self.arm(dir)?;
+            match f(self.io) {
+                Err(e) if armed && is_timeout(&e) => continue,
+                other => return other,
+            }
+        }
+    }
 }
 
 impl<S: Read> Read for Timed<'_, S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let armed = self.arm(Dir::Read)?;
-        match self.io.read(buf) {
-            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
-            other => other,
-        }
+        self.call(Dir::Read, |io| io.read(buf))
     }
 }
 
 impl<S: Write> Write for Timed<'_, S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let armed = self.arm(Dir::Write)?;
-        match self.io.write(buf) {
-            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
-            other => other,
-        }
+        self.call(Dir::Write, |io| io.write(buf))
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        let armed = self.arm(Dir::Write)?;
-        match self.io.write_vectored(bufs) {
-            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
-            other => other,
-        }
+        self.call(Dir::Write, |io| io.write_vectored(bufs))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let armed = self.arm(Dir::Write)?;
-        match self.io.flush() {
-            Err(e) if armed && is_timeout(&e) => Err(self.expired()),
-            other => other,
-        }
+        self.call(Dir::Write, |io| io.flush())
     }
 }
 

@@ -223,14 +223,15 @@ fn handshake_timeout_is_one_deadline_across_a_trickling_peer() {
     let pki = TestPki::new("localhost");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    // The peer sends the start of a ServerHello record one byte every 50 ms: each read
-    // finishes well within the timeout, the handshake never does.
+    // The peer sends the start of a ServerHello record one byte every 50 ms for up to 10 s
+    // (until the client hangs up): each read finishes well within the timeout, the handshake
+    // never does; a timeout per read would let it run for the whole 10 s.
     let peer = thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
         let mut hello = [0u8; 512];
         let _ = s.read(&mut hello);
         let record = [0x16u8, 0x03, 0x03, 0x40, 0x00];
-        let stop = Instant::now() + Duration::from_secs(3);
+        let stop = Instant::now() + BOUND;
         for b in record.iter().chain(std::iter::repeat(&0x02u8)) {
             if Instant::now() > stop || s.write_all(&[*b]).is_err() {
                 break;
@@ -254,7 +255,7 @@ fn handshake_timeout_is_one_deadline_across_a_trickling_peer() {
         "{e}"
     );
     assert!(
-        elapsed >= timeout && elapsed < Duration::from_secs(3),
+        elapsed >= timeout && elapsed < BOUND / 2,
         "took {elapsed:?}"
     );
     peer.join().unwrap();
@@ -490,4 +491,47 @@ fn a_session_from_one_connection_resumes_the_next() {
         assert_eq!(server.join().unwrap(), round == 1);
         assert_eq!(reused, round == 1);
     }
+}
+
+#[test]
+fn server_handshake_finishes_when_data_and_close_notify_follow_the_clients_finished() {
+    let pki = TestPki::new("localhost");
+    let (c, s) = tcp_pair();
+    s.set_nonblocking(true).unwrap();
+    let client_ctx = pki.client_context();
+    let client = thread::spawn(move || {
+        let mut tls = hs_sync::connect(&client_ctx, "localhost", c)
+            .map_err(Error::from)
+            .unwrap();
+        tls.write_all(b"hello").unwrap();
+        assert_eq!(tls.shutdown().unwrap(), ShutdownState::Sent);
+        tls
+    });
+    // The server answers the ClientHello, then waits while the client's Finished, its data
+    // and its close_notify all arrive: it reads them together.
+    let mut r = hs_sync::accept(&pki.server_context(), s);
+    let mid = loop {
+        match r {
+            Err(HandshakeError::WouldBlock(mid)) => {
+                let flights = &mid.ssl().timeline().flights;
+                if flights
+                    .iter()
+                    .any(|f| f.direction == hs_core::Direction::Sent)
+                {
+                    break mid; // our flight is out: the client can finish now
+                }
+                wait_for(mid.get_ref(), mid.error());
+                r = mid.handshake();
+            }
+            Err(HandshakeError::Failure(f)) => panic!("{}", f.error()),
+            Ok(_) => panic!("the server cannot finish before the client's Finished"),
+        }
+    };
+    let _client = client.join().unwrap();
+    mid.get_ref().set_nonblocking(false).unwrap();
+    let mut server = mid.handshake().map_err(Error::from).unwrap();
+    let mut got = Vec::new();
+    server.read_to_end(&mut got).unwrap();
+    assert_eq!(got, b"hello");
+    assert_eq!(server.shutdown().unwrap(), ShutdownState::Received);
 }
