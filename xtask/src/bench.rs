@@ -2,12 +2,11 @@
 //! and `target/hs-bench/report.{md,json}`.
 //!
 //! Runs `cargo bench -p hs-benches` for the criterion throughput bench (`handshake`), the
-//! loopback latency bench (`latency`) and the memory bench (`memory`), then the
-//! `hs-bench-report` program of the same crate (same `bench` profile, so nothing is built
-//! twice), which reads criterion's estimates and the other two benches' files — only those
-//! written by this run — prints the table and writes the two report files. With `--quick`
-//! every case runs briefly (the `bench-smoke` step of `test-all`); the figures are then
-//! indicative only.
+//! loopback concurrency and latency benches and the memory bench, then the `report` bench
+//! target of the same crate (same profile and features, so nothing is built twice), which
+//! reads criterion's estimates and the other benches' files — only those written by this run
+//! — prints the table and writes the two report files. With `--quick` every case runs
+//! briefly (the `bench-smoke` step of `test-all`); the figures are then indicative only.
 //!
 //! The `openssl` crate (a dev-dependency of the benches: hs is compared with OpenSSL 3 in the
 //! same run) needs pkg-config and the system's libssl headers, which are installed first
@@ -17,8 +16,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{cargo, exec, tools, workspace_root};
 
-/// The bench targets of `hs-benches`, in the order they run.
-const BENCHES: [&str; 3] = ["handshake", "latency", "memory"];
+/// The measuring bench targets of `hs-benches`, in the order they run.
+const BENCHES: [&str; 4] = ["concurrency", "handshake", "latency", "memory"];
 
 /// Runs the benches and writes the report. `quick`: every case briefly.
 pub(crate) fn run(quick: bool) -> Result<(), String> {
@@ -28,35 +27,24 @@ pub(crate) fn run(quick: bool) -> Result<(), String> {
     let since = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|e| format!("the system clock is before 1970: {e}"))?
-        .as_secs();
-    let mut bench = cargo(["bench", "-p", "hs-benches"]);
-    for b in BENCHES {
-        bench.args(["--bench", b]);
-    }
-    bench.env("HS_BENCH_DIR", &out_dir);
-    if quick {
-        bench.env("HS_BENCH_QUICK", "1");
-    } else {
-        bench.env_remove("HS_BENCH_QUICK");
-    }
-    exec(&mut bench)?;
-    let mut report = cargo([
-        "run",
-        "--profile",
-        "bench",
-        "-p",
-        "hs-benches",
-        "--bin",
-        "hs-bench-report",
-        "--",
-        "--since",
-        &since.to_string(),
-    ]);
-    if quick {
-        report.arg("--quick");
-    }
-    report.env("HS_BENCH_DIR", &out_dir);
-    exec(&mut report)?;
+        .as_secs()
+        .to_string();
+    let bench = |targets: &[&str]| {
+        let mut cmd = cargo(["bench", "-p", "hs-benches"]);
+        for t in targets {
+            cmd.args(["--bench", t]);
+        }
+        cmd.env("HS_BENCH_DIR", &out_dir)
+            .env("HS_BENCH_SINCE", &since);
+        if quick {
+            cmd.env("HS_BENCH_QUICK", "1");
+        } else {
+            cmd.env_remove("HS_BENCH_QUICK");
+        }
+        cmd
+    };
+    exec(&mut bench(&BENCHES))?;
+    exec(&mut bench(&["report"]))?;
     println!(
         "xtask bench: criterion's HTML report: {}",
         workspace_root()

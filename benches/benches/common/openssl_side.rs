@@ -2,10 +2,10 @@
 //! rustls for a case, and its in-memory handshake over the same BIO pair, each side timed on
 //! its own. Bench targets only: the `openssl` crate is a dev-dependency of hs-benches.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hs_benches::cases::{Case, Proto};
-use hs_benches::drive::SideTimes;
+use hs_benches::drive::{timed, SideTimes};
 use hs_benches::pki::{CertKind, Pki, SERVER_NAME};
 use hs_bio::{bio_pair, PairEnd};
 use openssl::error::ErrorStack;
@@ -102,16 +102,10 @@ impl OpensslBench {
     /// timed, as creating the pair is not.
     pub(crate) fn handshake(&self, t: &mut SideTimes) -> Result<OpensslPair, String> {
         let (client_io, server_io) = bio_pair(0, 0);
-        let start = Instant::now();
-        let client = self
-            .new_client()
+        let client = timed(&mut t.client, || self.new_client())
             .map_err(|e| format!("openssl client: {e}"))?;
-        t.client += start.elapsed();
-        let start = Instant::now();
-        let server = self
-            .new_server()
+        let server = timed(&mut t.server, || self.new_server())
             .map_err(|e| format!("openssl server: {e}"))?;
-        t.server += start.elapsed();
         let mut client =
             SslStream::new(client, client_io).map_err(|e| format!("openssl client stream: {e}"))?;
         let mut server =
@@ -138,10 +132,7 @@ impl OpensslBench {
 
 /// One `SSL_do_handshake`: `Ok(true)` when finished, `Ok(false)` on WANT_READ/WANT_WRITE.
 fn step(s: &mut SslStream<PairEnd>, spent: &mut Duration) -> Result<bool, openssl::ssl::Error> {
-    let start = Instant::now();
-    let r = s.do_handshake();
-    *spent += start.elapsed();
-    match r {
+    match timed(spent, || s.do_handshake()) {
         Ok(()) => Ok(true),
         Err(e) if e.code() == ErrorCode::WANT_READ || e.code() == ErrorCode::WANT_WRITE => {
             Ok(false)

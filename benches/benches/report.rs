@@ -1,9 +1,9 @@
-//! Collects the figures of one `cargo xtask bench` run and writes the report.
-//!
-//! `hs-bench-report --since <unix seconds> [--quick]`: reads criterion's estimates newer than
-//! `--since` (throughput) and the latency and memory benches' files from
-//! `target/hs-bench/`, prints the table and writes `target/hs-bench/report.json` and
-//! `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
+//! Collects the figures of one `cargo xtask bench` run and writes the report: reads
+//! criterion's estimates (throughput) and the concurrency, latency and memory benches' files
+//! from `target/hs-bench/`, all only if written since `HS_BENCH_SINCE` (seconds since the
+//! Unix epoch; any age when unset), prints the table and writes `target/hs-bench/report.json`
+//! and `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
+//! `HS_BENCH_QUICK=1` marks the report as a quick run.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,29 +31,26 @@ fn part(out: &Path, file: &str, since: SystemTime) -> Result<Report, String> {
     Report::read(&path)
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let mut since = SystemTime::UNIX_EPOCH;
-    let mut quick = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--since" => {
-                let secs: u64 = it
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("--since needs a number of seconds since the Unix epoch")?;
-                since = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
-            }
-            "--quick" => quick = true,
-            other => return Err(format!("unexpected argument {other:?}")),
+fn run() -> Result<(), String> {
+    let since = match std::env::var("HS_BENCH_SINCE") {
+        Ok(v) => {
+            let secs: u64 = v
+                .parse()
+                .map_err(|_| format!("HS_BENCH_SINCE={v:?} is not a number of seconds"))?;
+            SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
         }
-    }
+        Err(_) => SystemTime::UNIX_EPOCH,
+    };
+    let quick = hs_benches::quick();
     let out = hs_benches::output_dir();
     let criterion = criterion_dir(&out);
     let estimates = read_criterion(&criterion, since)?;
     let mut report = Report {
         figures: throughput_figures(&estimates)?,
     };
+    report
+        .figures
+        .extend(part(&out, "concurrency.json", since)?.figures);
     report
         .figures
         .extend(part(&out, "latency.json", since)?.figures);
@@ -76,7 +73,7 @@ fn run(args: &[String]) -> Result<(), String> {
     );
     let notes = vec![
         "Throughput (`<kind>/<protocol>/<chain>/<side>`): in-process handshakes over an hs-bio BIO pair, \
-         each side's time measured inside its own calls; `resumed` is TLS 1.2 session id / TLS 1.3 \
+         each side's time the CPU time of the thread inside its own calls (so other processes on the machine do not count); `resumed` is TLS 1.2 session id / TLS 1.3 \
          stateful cache, `ticket` is stateless tickets; key exchange X25519 unless the protocol names \
          X25519MLKEM768."
             .to_owned(),
@@ -87,10 +84,15 @@ fn run(args: &[String]) -> Result<(), String> {
         "floor: the public-key operations of one handshake with aws-lc-rs alone (X25519 [+ ML-KEM-768], \
          the server's signature, the client's three verifications); TLS 1.2 resumptions have none."
             .to_owned(),
-        "Latency: loopback TCP, one handshake at a time, connect to client handshake done. Sync hs is \
-         hs-core's `Ssl` driven over a blocking `TcpStream`; async has no hs figure until hs-async \
-         is measured. Concurrency (1,000 clients against an async server) is not measured yet: it \
-         needs hs-async."
+        "Latency (`latency/<sync|async>/...`): loopback TCP, one handshake at a time, from connect to \
+         the client's handshake done; hs is hs-sync (sync) and hs-async (async), rustls is rustls \
+         over `TcpStream` and tokio-rustls, OpenSSL is `openssl::ssl::SslStream` and tokio-openssl; \
+         each server is the same implementation as its client."
+            .to_owned(),
+        "Concurrency (`concurrency/...`): an async server on loopback (a 2-worker tokio runtime) \
+         under 1,000 concurrent clients that handshake, read one byte and reconnect; the clients \
+         are tokio-rustls for every server, so only the server differs (hs-async, tokio-rustls, \
+         tokio-openssl)."
             .to_owned(),
         "Memory: 1,000 client+server pairs kept alive after a full TLS 1.3 ECDSA handshake, one \
          process per implementation, (peak RSS - baseline RSS) / 2000; the BIO pair buffers count \
@@ -111,11 +113,11 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // cargo passes `--bench`; there are no options, only the environment.
+    match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("hs-bench-report: {e}");
+            eprintln!("hs-benches report: {e}");
             ExitCode::FAILURE
         }
     }

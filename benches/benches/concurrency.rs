@@ -1,0 +1,259 @@
+//! Concurrency: an async server on loopback under 1,000 concurrent clients, in handshakes per
+//! second. The server runs on a tokio runtime of its own with 2 workers; the clients are 1,000
+//! tasks on a second runtime, each connecting, handshaking (full TLS 1.3, ECDSA P-256,
+//! X25519), reading the one byte the server sends after its handshake, and starting over.
+//! The clients are tokio-rustls against every server, so only the server differs: hs-async,
+//! tokio-rustls, tokio-openssl. Written to `target/hs-bench/concurrency.json`.
+//!
+//! Clients and server share the machine, so the figure is what the machine completes, with
+//! the clients' cost the same in every column.
+
+mod common {
+    #[allow(
+        dead_code,
+        reason = "the in-memory handshake is for the throughput and memory benches"
+    )]
+    pub(crate) mod openssl_side;
+}
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::openssl_side::OpensslBench;
+use hs_benches::cases::{Case, Kind, Kx, Proto};
+use hs_benches::pki::{CertKind, Pki, SERVER_NAME};
+use hs_benches::report::{Better, Figure, Report};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Concurrent clients.
+const CLIENTS: usize = 1000;
+
+/// Every handshake is bounded by this.
+const IO_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// File descriptors needed: both ends of every connection, plus slack.
+const FDS_NEEDED: u64 = 2 * CLIENTS as u64 + 256;
+
+enum Server {
+    Hs(hs_async::Acceptor),
+    Rustls(tokio_rustls::TlsAcceptor),
+    Openssl(Arc<OpensslBench>),
+}
+
+impl Server {
+    /// Handshake, send one byte, close.
+    async fn serve(&self, tcp: TcpStream) -> Result<(), BoxError> {
+        tcp.set_nodelay(true)?;
+        match self {
+            Server::Hs(a) => {
+                let mut tls = a.accept(tcp).await?;
+                tls.write_all(b"k").await?;
+                tls.flush().await?;
+            }
+            Server::Rustls(a) => {
+                let mut tls = a.accept(tcp).await?;
+                tls.write_all(b"k").await?;
+                tls.flush().await?;
+            }
+            Server::Openssl(o) => {
+                let mut tls = tokio_openssl::SslStream::new(o.new_server()?, tcp)?;
+                std::pin::Pin::new(&mut tls).accept().await?;
+                tls.write_all(b"k").await?;
+                tls.flush().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn client_once(
+    connector: &tokio_rustls::TlsConnector,
+    addr: SocketAddr,
+) -> Result<(), BoxError> {
+    let tcp = TcpStream::connect(addr).await?;
+    tcp.set_nodelay(true)?;
+    let name = ServerName::try_from(SERVER_NAME)?.to_owned();
+    let mut tls = connector.connect(name, tcp).await?;
+    let mut b = [0u8; 1];
+    tls.read_exact(&mut b).await?;
+    Ok(())
+}
+
+/// Runs `server` under [`CLIENTS`] clients for `warmup + measure`; returns handshakes/s
+/// over `measure`.
+fn measure_server(
+    server: Server,
+    client_config: Arc<ClientConfig>,
+    warmup: Duration,
+    measure: Duration,
+) -> Result<f64, BoxError> {
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let listener = server_rt.block_on(TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?;
+    let server = Arc::new(server);
+    let server_errors = Arc::new(AtomicU64::new(0));
+    let accept_loop = {
+        let server_errors = server_errors.clone();
+        server_rt.spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    // Out of descriptors or similar: let the clients' timeouts free some.
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    continue;
+                };
+                let server = server.clone();
+                let server_errors = server_errors.clone();
+                tokio::spawn(async move {
+                    match tokio::time::timeout(IO_TIMEOUT, server.serve(tcp)).await {
+                        Ok(Ok(())) => {}
+                        _ => {
+                            server_errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                });
+            }
+        })
+    };
+
+    let done = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let connector = tokio_rustls::TlsConnector::from(client_config);
+    let rate = client_rt.block_on(async {
+        let mut clients = Vec::with_capacity(CLIENTS);
+        for _ in 0..CLIENTS {
+            let (done, failed, stop, connector) = (
+                done.clone(),
+                failed.clone(),
+                stop.clone(),
+                connector.clone(),
+            );
+            clients.push(tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    match tokio::time::timeout(IO_TIMEOUT, client_once(&connector, addr)).await {
+                        Ok(Ok(())) => done.fetch_add(1, Ordering::Relaxed),
+                        _ => failed.fetch_add(1, Ordering::Relaxed),
+                    };
+                }
+            }));
+        }
+        tokio::time::sleep(warmup).await;
+        let (start, first) = (Instant::now(), done.load(Ordering::Relaxed));
+        tokio::time::sleep(measure).await;
+        let (elapsed, last) = (start.elapsed(), done.load(Ordering::Relaxed));
+        stop.store(true, Ordering::Relaxed);
+        for c in clients {
+            tokio::time::timeout(IO_TIMEOUT + Duration::from_secs(5), c)
+                .await
+                .map_err(|_| "a client did not stop")?
+                .map_err(|e| format!("a client task failed: {e}"))?;
+        }
+        Ok::<f64, BoxError>((last - first) as f64 / elapsed.as_secs_f64())
+    })?;
+    accept_loop.abort();
+    server_rt.shutdown_timeout(Duration::from_secs(5));
+    let (ok, bad) = (done.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
+    // A handshake cut short when the clients stop is not a failure of the server; more
+    // than 1% failures is.
+    if bad * 100 > ok.max(1) {
+        return Err(format!(
+            "{bad} of {} client handshakes failed ({} server-side errors)",
+            ok + bad,
+            server_errors.load(Ordering::Relaxed)
+        )
+        .into());
+    }
+    Ok(rate)
+}
+
+/// Makes sure the process may hold both ends of every connection.
+fn raise_fd_limit() -> Result<(), BoxError> {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let current = limit.current.unwrap_or(u64::MAX);
+    if current >= FDS_NEEDED {
+        return Ok(());
+    }
+    let max = limit.maximum.unwrap_or(u64::MAX);
+    if max < FDS_NEEDED {
+        return Err(format!(
+            "the open-file limit is {max} (hard); {CLIENTS} concurrent connections need {FDS_NEEDED}: raise it (ulimit -Hn)"
+        )
+        .into());
+    }
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(FDS_NEEDED.max(current)),
+            maximum: limit.maximum,
+        },
+    )?;
+    Ok(())
+}
+
+fn main() -> Result<(), BoxError> {
+    raise_fd_limit()?;
+    let (warmup, measure) = if hs_benches::quick() {
+        (Duration::from_millis(300), Duration::from_secs(1))
+    } else {
+        (Duration::from_secs(1), Duration::from_secs(5))
+    };
+    let case = Case {
+        kind: Kind::Full,
+        proto: Proto::Tls13,
+        cert: CertKind::EcdsaP256,
+        kx: Kx::X25519,
+    };
+    let pki = Pki::generate(case.cert)?;
+    let (_, hs_server) = case.hs_contexts(&pki)?;
+    let (client, rustls_server): (Arc<ClientConfig>, Arc<ServerConfig>) =
+        case.rustls_configs(&pki)?;
+    let openssl = Arc::new(OpensslBench::new(&case, &pki)?);
+
+    let servers = [
+        (
+            "hs-async",
+            Server::Hs(hs_async::Acceptor::new(hs_server).handshake_timeout(IO_TIMEOUT)),
+        ),
+        (
+            "tokio-rustls",
+            Server::Rustls(tokio_rustls::TlsAcceptor::from(rustls_server)),
+        ),
+        ("tokio-openssl", Server::Openssl(openssl)),
+    ];
+    let mut rates = Vec::new();
+    for (name, server) in servers {
+        let rate = measure_server(server, client.clone(), warmup, measure)?;
+        println!("concurrency: {name}: {rate:.0} handshakes/s under {CLIENTS} clients");
+        rates.push(rate);
+    }
+    let report = Report {
+        figures: vec![Figure {
+            name: format!("concurrency/{}/{CLIENTS}-clients", case.name()),
+            unit: "handshakes/s".to_owned(),
+            better: Better::Higher,
+            hs: Some(rates[0]),
+            rustls: Some(rates[1]),
+            openssl: Some(rates[2]),
+            floor: None,
+        }],
+    };
+    let path = hs_benches::output_dir().join("concurrency.json");
+    report.write(&path)?;
+    println!("concurrency: wrote {}", path.display());
+    Ok(())
+}
