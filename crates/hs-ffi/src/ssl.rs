@@ -3,7 +3,7 @@
 //! `SSL_get_error` needs (the error queue, the want-read/want-write state).
 
 use std::collections::BTreeMap;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -919,32 +919,47 @@ ffi_fn! {
     }
 }
 
-fn state_strings(g: &Inner) -> (&'static [u8], &'static [u8]) {
-    match &g.core {
-        None => (b"PINIT\0", b"before SSL initialization\0"),
-        Some(c) => match c.state_string() {
-            "PINIT" => (b"PINIT\0", b"before SSL initialization\0"),
-            "TWCH" => (b"TWCH\0", b"SSLv3/TLS write client hello\0"),
-            "TRSH" => (b"TRSH\0", b"SSLv3/TLS read server hello\0"),
-            "TRCH" => (b"TRCH\0", b"SSLv3/TLS read client hello\0"),
-            "TWSD" => (b"TWSD\0", b"SSLv3/TLS write server done\0"),
-            "SSLERR" => (b"SSLERR\0", b"error\0"),
-            _ => (b"SSLOK \0", b"SSL negotiation finished successfully\0"),
-        },
+/// OpenSSL's (short, long) state strings, from the engine's state and its flight timeline:
+/// a client that has sent its second flight is at "write finished", a TLS 1.3 server that
+/// has sent its flight waits in "early data", as OpenSSL's state machines are there.
+fn state_strings(g: &Inner) -> (&'static CStr, &'static CStr) {
+    use hs_core::Direction;
+    let Some(c) = &g.core else {
+        return (c"PINIT", c"before SSL initialization");
+    };
+    let sent = c
+        .timeline()
+        .flights
+        .iter()
+        .filter(|f| f.direction == Direction::Sent)
+        .count();
+    let tls13 = c.version() == Some(hs_core::ProtocolVersion::TLSv1_3);
+    match c.state_string() {
+        "PINIT" => (c"PINIT", c"before SSL initialization"),
+        "TWCH" if sent >= 2 => (c"TWFIN", c"SSLv3/TLS write finished"),
+        "TWCH" => (c"TWCH", c"SSLv3/TLS write client hello"),
+        "TRSH" => (c"TRSH", c"SSLv3/TLS read server hello"),
+        "TRCH" => (c"TRCH", c"SSLv3/TLS read client hello"),
+        "TWSD" if tls13 => (c"TED", c"TLSv1.3 early data"),
+        // A resumed TLS 1.2 server sends its Finished first.
+        "TWSD" if c.session_reused() => (c"TWFIN", c"SSLv3/TLS write finished"),
+        "TWSD" => (c"TWSD", c"SSLv3/TLS write server done"),
+        "SSLERR" => (c"SSLERR", c"error"),
+        _ => (c"SSLOK", c"SSL negotiation finished successfully"),
     }
 }
 
 ffi_fn! {
     /// `SSL_state_string`.
     fn SSL_state_string(ssl: *const SslObj) -> *const c_char = std::ptr::null(); {
-        with(ssl, std::ptr::null(), |g| state_strings(g).0.as_ptr().cast())
+        with(ssl, std::ptr::null(), |g| state_strings(g).0.as_ptr())
     }
 }
 
 ffi_fn! {
     /// `SSL_state_string_long`.
     fn SSL_state_string_long(ssl: *const SslObj) -> *const c_char = std::ptr::null(); {
-        with(ssl, std::ptr::null(), |g| state_strings(g).1.as_ptr().cast())
+        with(ssl, std::ptr::null(), |g| state_strings(g).1.as_ptr())
     }
 }
 

@@ -53,12 +53,14 @@ static int handshake(struct side *c, struct side *s)
     for (int i = 0; i < 50 && !(cdone && sdone); i++) {
         if (!cdone) {
             int r = SSL_do_handshake(c->ssl);
+            printf("client state=%s\n", SSL_state_string(c->ssl));
             int e = trace(0, "client", "do_handshake", c->ssl, r, 1);
             if (r == 1) cdone = 1; else if (e != SSL_ERROR_WANT_READ) return 1;
         }
         move(c->w, s->r);
         if (!sdone) {
             int r = SSL_do_handshake(s->ssl);
+            printf("server state=%s (%s)\n", SSL_state_string(s->ssl), SSL_state_string_long(s->ssl));
             int e = trace(1, "server", "do_handshake", s->ssl, r, 1);
             if (r == 1) sdone = 1; else if (e != SSL_ERROR_WANT_READ) return 1;
         }
