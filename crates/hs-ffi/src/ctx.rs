@@ -162,7 +162,9 @@ impl Settings {
         for t in &self.trust {
             b = b.trust_der(t.clone())?;
         }
-        if self.system_roots {
+        // OpenSSL accepts an empty or missing system store (verification then fails);
+        // hs-core refuses one, so the store is only added when it has certificates.
+        if self.system_roots && Context::builder().trust_system_roots().is_ok() {
             b = b.trust_system_roots()?;
         }
         b = b.verify_mode(VerifyMode(self.verify_mode & 0x7));

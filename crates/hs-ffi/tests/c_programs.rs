@@ -37,15 +37,30 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-/// PEM files for the programs: CA, server chain (leaf + CA-issued), key.
-fn pki(dir: &Path) -> [PathBuf; 3] {
+/// PEM files for the programs: CA, server chain (leaf + intermediate), server key, client
+/// chain, client key. Programs take the first three; client_auth.c all five.
+fn pki_files(dir: &Path) -> [PathBuf; 5] {
     let pki = hs_core::testing::TestPki::new("localhost");
-    let ca = dir.join("ca.pem");
-    let chain = dir.join("chain.pem");
-    let key = dir.join("key.pem");
-    std::fs::write(&ca, pki.ca_pem()).expect("write ca");
-    std::fs::write(&chain, &pki.server().chain_pem).expect("write chain");
-    std::fs::write(&key, &pki.server().key_pem).expect("write key");
+    let files = [
+        ("ca.pem", pki.ca_pem().to_vec()),
+        ("chain.pem", pki.server().chain_pem.clone().into_bytes()),
+        ("key.pem", pki.server().key_pem.clone().into_bytes()),
+        (
+            "client-chain.pem",
+            pki.client().chain_pem.clone().into_bytes(),
+        ),
+        ("client-key.pem", pki.client().key_pem.clone().into_bytes()),
+    ];
+    files.map(|(name, data)| {
+        let path = dir.join(name);
+        std::fs::write(&path, data).expect("write PEM");
+        path
+    })
+}
+
+/// CA, server chain, server key.
+fn pki(dir: &Path) -> [PathBuf; 3] {
+    let [ca, chain, key, _, _] = pki_files(dir);
     [ca, chain, key]
 }
 
@@ -138,7 +153,7 @@ fn run(exe: &Path, args: &[PathBuf], limit: Duration) -> String {
 /// Builds `name.c` three ways, runs each, and requires the same trace from all three.
 fn same_trace_three_ways(name: &str) {
     let dir = scratch(name);
-    let args = pki(&dir).to_vec();
+    let args = pki_files(&dir).to_vec();
     let src = crate_dir().join("tests/c").join(format!("{name}.c"));
     let mut traces = Vec::new();
     for build in [Build::Libssl, Build::HsSystemHeaders, Build::HsOwnHeaders] {
@@ -209,6 +224,12 @@ fn eof_garbage_hostname_mismatch_and_close_notify_scenarios_trace_as_libssl() {
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn one_ssl_ctx_shared_by_threads_with_a_per_thread_error_queue_traces_as_libssl() {
     same_trace_three_ways("threads");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn client_certificates_are_requested_verified_and_reported_as_libssl() {
+    same_trace_three_ways("client_auth");
 }
 
 #[test]

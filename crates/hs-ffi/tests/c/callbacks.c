@@ -89,7 +89,7 @@ static void connect_once(const char *name, SSL_CTX *cctx, SSL_CTX *sctx, const c
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
     SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set1_groups_list(cctx, "X25519:P-256");
     SSL_CTX *sctx = server_ctx(argv[2], argv[3]);

@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s port ca version\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s port ca version\n", argv[0]); return 2; }
     alarm(30);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[1])),

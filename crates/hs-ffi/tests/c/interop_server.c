@@ -11,7 +11,7 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s port chain key\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s port chain key\n", argv[0]); return 2; }
     alarm(30);
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;

@@ -138,7 +138,7 @@ static int run(const char *ca, const char *chain, const char *key, long version,
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
     if (run(argv[1], argv[2], argv[3], TLS1_3_VERSION, 0)) return 1;
     if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 0)) return 1;
     if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 1)) return 1;

@@ -224,7 +224,7 @@ static void big_write(const char *ca, const char *chain, const char *key, int pa
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
     const char *ca = argv[1], *chain = argv[2], *key = argv[3];
     eof_after_handshake(ca, chain, key, 0);
     eof_after_handshake(ca, chain, key, 1);

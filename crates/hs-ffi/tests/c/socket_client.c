@@ -163,7 +163,7 @@ static int one(const char *ca, const char *chain, const char *key, int mode)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
     signal(SIGPIPE, SIG_IGN);
     alarm(60);
     for (int mode = CLEAN; mode <= EOF_IGNORED; mode++)

@@ -79,7 +79,7 @@ static void *queue_worker(void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
     cctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_load_verify_locations(cctx, argv[1], NULL);
     SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, NULL);
