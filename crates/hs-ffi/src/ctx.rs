@@ -59,7 +59,7 @@ static TLS_CLIENT_METHOD: SslMethod = SslMethod { role: 1 };
 static TLS_SERVER_METHOD: SslMethod = SslMethod { role: 2 };
 
 /// Everything an `SSL_CTX` (and, copied at `SSL_new`, an `SSL`) is configured with.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub(crate) struct Settings {
     pub(crate) chain: Option<Vec<CertificateDer<'static>>>,
     pub(crate) key: Option<Vec<u8>>,
@@ -231,10 +231,15 @@ impl Hooks {
     }
 }
 
+/// How many per-SSL setting variants an SSL_CTX keeps built.
+const MAX_VARIANTS: usize = 8;
+
 pub(crate) struct CtxInner {
     pub(crate) settings: Settings,
     pub(crate) hooks: Hooks,
     built: Option<Context>,
+    /// Contexts built for SSLs whose settings differ from this SSL_CTX's.
+    variants: Vec<(Settings, Context)>,
     ex_data: BTreeMap<c_int, usize>,
     pub(crate) new_session_cb: Option<NewSessionCb>,
 }
@@ -288,10 +293,30 @@ impl SslCtx {
         Ok(c)
     }
 
+    /// The hs context for an SSL's settings (copied from this SSL_CTX at `SSL_new`, then
+    /// perhaps changed on the SSL), with this SSL_CTX's callbacks. SSLs with the same
+    /// settings share one context, and so its session cache and resumption.
+    pub(crate) fn context_for(&self, settings: &Settings) -> Result<Context, Error> {
+        if self.lock().settings == *settings {
+            return self.context();
+        }
+        let mut g = self.lock();
+        if let Some((_, c)) = g.variants.iter().find(|(s, _)| s == settings) {
+            return Ok(c.clone());
+        }
+        let c = settings.build(&g.hooks)?;
+        if g.variants.len() >= MAX_VARIANTS {
+            g.variants.remove(0);
+        }
+        g.variants.push((settings.clone(), c.clone()));
+        Ok(c)
+    }
+
     fn change(&self, f: impl FnOnce(&mut Settings)) {
         let mut g = self.lock();
         f(&mut g.settings);
         g.built = None;
+        g.variants.clear();
     }
 
     pub(crate) fn bump(&self, which: usize) {
@@ -328,6 +353,7 @@ ffi_fn! {
                 settings: Settings::default(),
                 hooks: Hooks::default(),
                 built: None,
+                variants: Vec::new(),
                 ex_data: BTreeMap::new(),
                 new_session_cb: None,
             }),
@@ -797,6 +823,7 @@ ffi_fn! {
         let mut g = c.lock();
         g.hooks.alpn_select = cb.map(|cb| (cb, arg as usize));
         g.built = None;
+        g.variants.clear();
     }
 }
 
@@ -918,6 +945,7 @@ ffi_fn! {
                 let mut g = c.lock();
                 g.hooks.servername_arg = parg as usize;
                 g.built = None;
+                g.variants.clear();
                 1
             }
             SSL_CTRL_SET_GROUPS_LIST => {
@@ -961,6 +989,7 @@ ffi_fn! {
             unsafe { std::mem::transmute::<unsafe extern "C" fn(), ServernameCb>(f) }
         });
         g.built = None;
+        g.variants.clear();
         1
     }
 }

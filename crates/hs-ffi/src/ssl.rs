@@ -48,8 +48,6 @@ enum Role {
 struct Inner {
     ctx: *mut SslCtx,
     settings: Settings,
-    /// Settings changed on this SSL (not only on its SSL_CTX): it gets its own context.
-    own_settings: bool,
     core: Option<hs_core::Ssl>,
     role: Role,
     /// `SSL_is_server` before a role is set: OpenSSL says 1 unless the method is client-only.
@@ -259,14 +257,9 @@ fn ensure_core(g: &mut Inner) -> Result<(), Error> {
     if g.core.is_some() {
         return Ok(());
     }
-    let context = if g.own_settings {
-        let hooks = obj(g.ctx).map(|c| c.lock().hooks).unwrap_or_default();
-        g.settings.build(&hooks)?
-    } else {
-        obj(g.ctx)
-            .ok_or_else(|| Error::state(Reason::SSL_R_INTERNAL_ERROR, "no SSL_CTX"))?
-            .context()?
-    };
+    let context = obj(g.ctx)
+        .ok_or_else(|| Error::state(Reason::SSL_R_INTERNAL_ERROR, "no SSL_CTX"))?
+        .context_for(&g.settings)?;
     let mut s = hs_core::Ssl::new(&context);
     match g.role {
         Role::Unset => {}
@@ -354,7 +347,6 @@ ffi_fn! {
             inner: Mutex::new(Inner {
                 ctx,
                 settings,
-                own_settings: false,
                 core: None,
                 role,
                 server_by_method: c.role != 1,
@@ -1035,13 +1027,10 @@ ffi_fn! {
     }
 }
 
-/// A setting changed on the SSL itself: it gets its own context at its first I/O call.
+/// A setting changed on the SSL itself (its SSL_CTX provides a context for these settings
+/// at the first I/O call).
 fn own(g: &mut Inner, f: impl FnOnce(&mut Settings) -> c_long) -> c_long {
-    let r = f(&mut g.settings);
-    if r != 0 {
-        g.own_settings = true;
-    }
-    r
+    f(&mut g.settings)
 }
 
 fn negotiated_group_nid(g: &Inner) -> c_long {

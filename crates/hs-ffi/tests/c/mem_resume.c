@@ -74,7 +74,7 @@ static int handshake(struct side *c, struct side *s)
     return 0;
 }
 
-static int run(const char *ca, const char *chain, const char *key, long version, int no_ticket)
+static int run(const char *ca, const char *chain, const char *key, long version, int no_ticket, int ssl_level)
 {
     SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
@@ -82,14 +82,14 @@ static int run(const char *ca, const char *chain, const char *key, long version,
     SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_session_cache_mode(cctx, SSL_SESS_CACHE_CLIENT);
     SSL_CTX_sess_set_new_cb(cctx, on_new_session);
-    SSL_CTX_set_max_proto_version(cctx, version);
+    if (!ssl_level) SSL_CTX_set_max_proto_version(cctx, version);
     SSL_CTX_set1_groups_list(cctx, "X25519:P-256");
     SSL_CTX_set1_groups_list(sctx, "X25519:P-256");
     if (SSL_CTX_use_certificate_chain_file(sctx, chain) != 1 || SSL_CTX_use_PrivateKey_file(sctx, key, SSL_FILETYPE_PEM) != 1)
         return 1;
     SSL_CTX_set_session_id_context(sctx, (const unsigned char *)"hs", 2);
     if (no_ticket) SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
-    printf("== version %lx no_ticket %d cache_mode client=%ld server=%ld\n", version, no_ticket,
+    printf("== version %lx no_ticket %d ssl_level %d cache_mode client=%ld server=%ld\n", version, no_ticket, ssl_level,
            SSL_CTX_get_session_cache_mode(cctx), SSL_CTX_get_session_cache_mode(sctx));
     trace_reset();
 
@@ -100,6 +100,11 @@ static int run(const char *ca, const char *chain, const char *key, long version,
         side_new(&s, sctx, 1);
         SSL_set_tlsext_host_name(c.ssl, "localhost");
         SSL_set1_host(c.ssl, "localhost");
+        if (ssl_level) {
+            /* Settings made on each SSL rather than on the SSL_CTX: resumption still works. */
+            SSL_set_max_proto_version(c.ssl, version);
+            SSL_set_options(c.ssl, SSL_OP_NO_RENEGOTIATION);
+        }
         if (sess) {
             printf("offer resumable=%d\n", SSL_SESSION_is_resumable(sess));
             SSL_set_session(c.ssl, sess);
@@ -139,9 +144,11 @@ static int run(const char *ca, const char *chain, const char *key, long version,
 int main(int argc, char **argv)
 {
     if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
-    if (run(argv[1], argv[2], argv[3], TLS1_3_VERSION, 0)) return 1;
-    if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 0)) return 1;
-    if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 1)) return 1;
-    if (run(argv[1], argv[2], argv[3], TLS1_3_VERSION, 1)) return 1;
+    if (run(argv[1], argv[2], argv[3], TLS1_3_VERSION, 0, 0)) return 1;
+    if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 0, 0)) return 1;
+    if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 1, 0)) return 1;
+    if (run(argv[1], argv[2], argv[3], TLS1_3_VERSION, 1, 0)) return 1;
+    if (run(argv[1], argv[2], argv[3], TLS1_2_VERSION, 0, 1)) return 1;
+    if (run(argv[1], argv[2], argv[3], TLS1_3_VERSION, 0, 1)) return 1;
     return 0;
 }

@@ -222,6 +222,29 @@ static void big_write(const char *ca, const char *chain, const char *key, int pa
     SSL_CTX_free(sctx);
 }
 
+/* An SSL copies its SSL_CTX's settings at SSL_new: a later change of the SSL_CTX does not
+ * reach it, and a change on the SSL does not reach the SSL_CTX. */
+static void settings_copied_at_ssl_new(const char *ca, const char *chain, const char *key)
+{
+    puts("== settings_copied_at_ssl_new");
+    trace_reset();
+    SSL_CTX *cctx = cctx_new(ca), *sctx = sctx_new(chain, key);
+    struct side c, s;
+    side_new(&c, cctx, 0);
+    side_new(&s, sctx, 1);
+    SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION);
+    SSL_set_min_proto_version(c.ssl, TLS1_3_VERSION);
+    SSL_set_tlsext_host_name(c.ssl, "localhost");
+    pump(&c, &s);
+    printf("version=%s ctx_min=%lx ctx_max=%lx ssl_min=%lx ssl_max=%lx\n", SSL_get_version(c.ssl),
+           SSL_CTX_get_min_proto_version(cctx), SSL_CTX_get_max_proto_version(cctx),
+           SSL_get_min_proto_version(c.ssl), SSL_get_max_proto_version(c.ssl));
+    SSL_free(c.ssl);
+    SSL_free(s.ssl);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
@@ -242,5 +265,6 @@ int main(int argc, char **argv)
     fail_if_no_peer_cert(ca, chain, key);
     big_write(ca, chain, key, 0);
     big_write(ca, chain, key, 1);
+    settings_copied_at_ssl_new(ca, chain, key);
     return 0;
 }
