@@ -406,7 +406,7 @@ fn wait_for_port(port: u16) {
 
 #[test]
 #[ignore = "needs gcc, libssl-dev and the openssl tool: run by `cargo xtask c-tests`"]
-fn c_client_against_openssl_s_server_behaves_as_with_libssl() {
+fn c_clients_and_the_docs_example_against_openssl_s_server_behave_as_with_libssl() {
     let dir = scratch("s_server");
     let [ca, chain, key] = pki(&dir);
     // s_server takes the leaf with -cert and the rest of the chain with -cert_chain.
@@ -466,6 +466,58 @@ fn c_client_against_openssl_s_server_behaves_as_with_libssl() {
             &version[1..]
         );
     }
+
+    // The crate docs' non-blocking client example, with a main() around it.
+    let docs = std::fs::read_to_string(crate_dir().join("src/lib.rs")).expect("lib.rs");
+    let example: String = docs
+        .split("//! ```c\n")
+        .nth(1)
+        .and_then(|rest| rest.split("//! ```\n").next())
+        .expect("a ```c block in the crate docs")
+        .lines()
+        .map(|l| {
+            l.strip_prefix("//! ")
+                .or_else(|| l.strip_prefix("//!"))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let program = format!(
+        "#include <arpa/inet.h>\n#include <fcntl.h>\n#include <stdlib.h>\n#include <sys/socket.h>\n\
+         #include <unistd.h>\n{example}\n\
+         int main(int argc, char **argv) {{\n\
+             (void)argc;\n\
+             int fd = socket(AF_INET, SOCK_STREAM, 0);\n\
+             struct sockaddr_in a = {{ .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[1])),\n\
+                                      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) }};\n\
+             if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) return 2;\n\
+             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);\n\
+             int r = tls_hello(fd, \"localhost\", argv[2]);\n\
+             close(fd);\n\
+             return r == 0 ? 0 : 1;\n\
+         }}\n"
+    );
+    let src = dir.join("doc_example.c");
+    std::fs::write(&src, program).expect("write the example");
+    let mut outputs = Vec::new();
+    for build in [Build::Libssl, Build::HsSystemHeaders, Build::HsOwnHeaders] {
+        let exe = dir.join(format!("doc_example-{build:?}"));
+        compile(&src, &exe, build);
+        outputs.push(run(
+            &exe,
+            &[PathBuf::from(port.to_string()), ca.clone()],
+            Duration::from_secs(30),
+        ));
+    }
+    assert!(
+        outputs[0].starts_with("TLSv1.3 "),
+        "the example prints version and cipher: {}",
+        outputs[0]
+    );
+    assert!(
+        outputs.iter().all(|o| o == &outputs[0]),
+        "the docs' example differs between builds: {outputs:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
