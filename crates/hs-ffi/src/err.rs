@@ -217,6 +217,17 @@ fn error_string(e: c_ulong) -> String {
     format!("error:{:08X}:{}::{}", e, lib, reason)
 }
 
+/// OpenSSL's rule: when the full line does not fit in `len` bytes (or exactly fills it), the minimal form
+/// `err:<code>:<lib>:0:<reason>` (hex) is written instead, truncated as needed.
+fn error_string_fitting(e: c_ulong, len: usize) -> String {
+    let full = error_string(e);
+    if full.len() + 1 >= len {
+        format!("err:{:x}:{:x}:0:{:x}", e, lib_of(e), reason_of(e))
+    } else {
+        full
+    }
+}
+
 fn copy_out(s: &str, buf: *mut c_char, len: usize) {
     if buf.is_null() || len == 0 {
         return;
@@ -279,7 +290,7 @@ ffi_fn! {
 ffi_fn! {
     /// `ERR_error_string_n`: `error:0A000086:SSL routines::certificate verify failed`.
     fn ERR_error_string_n(e: c_ulong, buf: *mut c_char, len: size_t) {
-        copy_out(&error_string(e), buf, len)
+        copy_out(&error_string_fitting(e, len), buf, len)
     }
 }
 
@@ -294,7 +305,7 @@ ffi_fn! {
         } else {
             buf
         };
-        copy_out(&error_string(e), out, 256);
+        copy_out(&error_string_fitting(e, 256), out, 256);
         out
     }
 }

@@ -234,6 +234,12 @@ fn client_certificates_are_requested_verified_and_reported_as_libssl() {
 
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn bio_return_values_retry_flags_ctrls_and_the_error_queue_match_libssl() {
+    same_trace_three_ways("bio_err");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn every_header_constant_has_openssls_value() {
     let dir = scratch("constants");
     let src = crate_dir().join("tests/c/constants.c");
@@ -341,7 +347,7 @@ fn the_library_exports_what_the_headers_declare_and_nothing_else() {
 #[test]
 #[ignore = "needs gcc, libssl-dev and valgrind: run by `cargo xtask c-tests`"]
 fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_memory() {
-    for name in ["error_paths", "mem_resume"] {
+    for name in ["error_paths", "mem_resume", "bio_err"] {
         let dir = scratch(&format!("valgrind-{name}"));
         let args = pki(&dir).to_vec();
         let exe = dir.join(name);
