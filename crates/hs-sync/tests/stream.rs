@@ -4,6 +4,7 @@
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsFd;
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -91,16 +92,23 @@ fn non_blocking_handshake_returns_mid_handshake_and_resumes_after_poll() {
     c.set_nonblocking(true).unwrap();
     s.set_nonblocking(true).unwrap();
     let server_ctx = pki.server_context();
-    // The server drives its side with its own poll loop in a thread.
+    // Each side's first call is made while the other side is held back, so that both must
+    // stop mid-handshake: the server before the ClientHello, the client before the answer.
+    let (server_stopped, server_may_go) = (mpsc::channel(), mpsc::channel());
     let server = thread::spawn(move || {
-        let mut stops = 0;
         let mut r = hs_sync::accept(&server_ctx, s);
+        let mut stops = 0;
         loop {
             match r {
                 Ok(stream) => return (stream, stops),
                 Err(HandshakeError::WouldBlock(mid)) => {
                     stops += 1;
                     assert!(stops < 100, "a handshake is a handful of flights");
+                    if stops == 1 {
+                        assert_eq!(mid.error().code(), ErrorCode::WantRead);
+                        server_stopped.0.send(()).unwrap();
+                        server_may_go.1.recv_timeout(BOUND).unwrap();
+                    }
                     wait_for(mid.get_ref(), mid.error());
                     r = mid.handshake();
                 }
@@ -108,7 +116,8 @@ fn non_blocking_handshake_returns_mid_handshake_and_resumes_after_poll() {
             }
         }
     });
-    // The client's first call can only send its ClientHello: the server has not answered.
+    server_stopped.1.recv_timeout(BOUND).unwrap();
+    // The client's first call can only send its ClientHello: the server is held back.
     let mut r = hs_sync::connect(&pki.client_context(), "localhost", c);
     let mut stops = 0;
     let mut client = loop {
@@ -119,6 +128,9 @@ fn non_blocking_handshake_returns_mid_handshake_and_resumes_after_poll() {
                 assert!(stops < 100);
                 assert_eq!(mid.error().code(), ErrorCode::WantRead);
                 assert!(!mid.ssl().is_init_finished());
+                if stops == 1 {
+                    server_may_go.0.send(()).unwrap();
+                }
                 wait_for(mid.get_ref(), mid.error());
                 r = mid.handshake();
             }
@@ -126,14 +138,7 @@ fn non_blocking_handshake_returns_mid_handshake_and_resumes_after_poll() {
         }
     };
     let (mut server, server_stops) = server.join().unwrap();
-    assert!(
-        stops >= 1,
-        "the client must have been told to wait for the server's flight"
-    );
-    assert!(
-        server_stops >= 1,
-        "the server must have waited for the ClientHello"
-    );
+    assert!(stops >= 1 && server_stops >= 1);
     assert!(client.ssl().is_init_finished() && server.ssl().is_init_finished());
 
     // Reads on a non-blocking stream with nothing to read: WouldBlock, with WANT_READ inside.
@@ -493,11 +498,38 @@ fn a_session_from_one_connection_resumes_the_next() {
     }
 }
 
+/// A transport that, once something was written to it, reads nothing (WANT_READ) until
+/// opened: it holds a server between its flight and the client's answer.
+struct Gate {
+    tcp: TcpStream,
+    wrote: bool,
+    open: bool,
+}
+
+impl Read for Gate {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.wrote && !self.open {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Gate {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.wrote = true;
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
 #[test]
 fn server_handshake_finishes_when_data_and_close_notify_follow_the_clients_finished() {
     let pki = TestPki::new("localhost");
     let (c, s) = tcp_pair();
-    s.set_nonblocking(true).unwrap();
     let client_ctx = pki.client_context();
     let client = thread::spawn(move || {
         let mut tls = hs_sync::connect(&client_ctx, "localhost", c)
@@ -507,28 +539,19 @@ fn server_handshake_finishes_when_data_and_close_notify_follow_the_clients_finis
         assert_eq!(tls.shutdown().unwrap(), ShutdownState::Sent);
         tls
     });
-    // The server answers the ClientHello, then waits while the client's Finished, its data
-    // and its close_notify all arrive: it reads them together.
-    let mut r = hs_sync::accept(&pki.server_context(), s);
-    let mid = loop {
-        match r {
-            Err(HandshakeError::WouldBlock(mid)) => {
-                let flights = &mid.ssl().timeline().flights;
-                if flights
-                    .iter()
-                    .any(|f| f.direction == hs_core::Direction::Sent)
-                {
-                    break mid; // our flight is out: the client can finish now
-                }
-                wait_for(mid.get_ref(), mid.error());
-                r = mid.handshake();
-            }
-            Err(HandshakeError::Failure(f)) => panic!("{}", f.error()),
-            Ok(_) => panic!("the server cannot finish before the client's Finished"),
-        }
+    // The server answers the ClientHello and is held back while the client's Finished, its
+    // data and its close_notify all arrive: it then reads them together.
+    let gate = Gate {
+        tcp: s,
+        wrote: false,
+        open: false,
+    };
+    let Err(HandshakeError::WouldBlock(mut mid)) = hs_sync::accept(&pki.server_context(), gate)
+    else {
+        panic!("the gate holds the server before the client's Finished");
     };
     let _client = client.join().unwrap();
-    mid.get_ref().set_nonblocking(false).unwrap();
+    mid.get_mut().open = true;
     let mut server = mid.handshake().map_err(Error::from).unwrap();
     let mut got = Vec::new();
     server.read_to_end(&mut got).unwrap();
