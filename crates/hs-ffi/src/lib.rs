@@ -100,8 +100,9 @@
 //!   `SSL_R_INVALID_KEY_UPDATE_TYPE`; hs always requests the peer's update.
 //! * Options other than `SSL_OP_NO_TICKET`, `SSL_OP_IGNORE_UNEXPECTED_EOF`,
 //!   `SSL_OP_NO_TLSv1_2` and `SSL_OP_NO_TLSv1_3` are stored and reported by `*_get_options`
-//!   but do not change behaviour; modes likewise (hs writes records whole, as with
-//!   `SSL_MODE_AUTO_RETRY`).
+//!   but do not change behaviour. Of the modes, `SSL_MODE_ENABLE_PARTIAL_WRITE` is honoured
+//!   and `SSL_MODE_AUTO_RETRY` (OpenSSL 3's default) is always in effect; the others are
+//!   stored only.
 //! * `SSL_CTX_ctrl` commands not listed above (including `SSL_CTRL_SESS_NUMBER` and
 //!   `SSL_CTRL_SESS_MISSES`, which rustls' cache does not report) return 0.
 //! * Cipher strings: explicit suite names, and `DEFAULT`/`ALL`/`HIGH`/`ECDHE`/`AESGCM`/

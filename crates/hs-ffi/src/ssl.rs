@@ -717,8 +717,8 @@ ffi_fn! {
     }
 }
 
+/// The `_ex` convention: 1 and the count on success; 0 and `*out` untouched otherwise.
 fn ex(o: Option<Outcome<usize>>, out: *mut size_t) -> c_int {
-    put(out, 0);
     match o.map(|o| o.result) {
         Some(Ok(n)) => {
             put(out, n);

@@ -245,6 +245,65 @@ static void settings_copied_at_ssl_new(const char *ca, const char *chain, const 
     SSL_CTX_free(sctx);
 }
 
+/* SSL_peek / SSL_pending / SSL_has_pending / the _ex calls, a TLS 1.3 key update, the
+ * quiet-shutdown idiom (SSL_set_shutdown) and SSL_clear to reuse both objects. */
+static void data_calls(const char *ca, const char *chain, const char *key)
+{
+    puts("== data_calls");
+    trace_reset();
+    SSL_CTX *cctx = cctx_new(ca), *sctx = sctx_new(chain, key);
+    struct side c, s;
+    side_new(&c, cctx, 0);
+    side_new(&s, sctx, 1);
+    SSL_set_tlsext_host_name(c.ssl, "localhost");
+    pump(&c, &s);
+    char buf[16];
+    size_t n = 0;
+    trace(0, "client", "read", c.ssl, SSL_read(c.ssl, buf, sizeof buf), 1);
+    int r = SSL_write_ex(s.ssl, "hello", 5, &n);
+    printf("server write_ex=%d n=%zu\n", r, n);
+    move(s.w, c.r);
+    r = SSL_peek(c.ssl, buf, 2);
+    printf("client peek=%d pending=%d has_pending=%d\n", r, SSL_pending(c.ssl), SSL_has_pending(c.ssl));
+    r = SSL_peek_ex(c.ssl, buf, 3, &n);
+    printf("client peek_ex=%d n=%zu\n", r, n);
+    r = SSL_read_ex(c.ssl, buf, sizeof buf, &n);
+    printf("client read_ex=%d n=%zu data=%.5s pending=%d\n", r, n, buf, SSL_pending(c.ssl));
+    r = SSL_read_ex(c.ssl, buf, sizeof buf, &n);
+    int e = SSL_get_error(c.ssl, r);
+    printf("client read_ex_empty=%d n=%zu err=%s\n", r, n, err_name(e));
+    ERR_clear_error();
+
+    printf("client key_update=%d\n", SSL_key_update(c.ssl, SSL_KEY_UPDATE_REQUESTED));
+    trace(0, "client", "write_after_key_update", c.ssl, SSL_write(c.ssl, "after", 5), 1);
+    move(c.w, s.r);
+    r = SSL_read(s.ssl, buf, sizeof buf);
+    printf("server read=%d\n", r);
+    trace(1, "server", "write", s.ssl, SSL_write(s.ssl, "ok", 2), 1);
+    move(s.w, c.r);
+    r = SSL_read(c.ssl, buf, sizeof buf);
+    printf("client read=%d\n", r);
+
+    SSL_set_shutdown(c.ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    r = SSL_shutdown(c.ssl);
+    printf("client quiet shutdown=%d flags=%d wrote=%d\n", r, SSL_get_shutdown(c.ssl), BIO_pending(c.w));
+    r = SSL_clear(c.ssl);
+    printf("clear client=%d server=%d\n", r, SSL_clear(s.ssl));
+    printf("after clear: init_finished=%d in_before=%d shutdown=%d state=%s\n", SSL_is_init_finished(c.ssl),
+           SSL_in_before(c.ssl), SSL_get_shutdown(c.ssl), SSL_state_string(c.ssl));
+    (void)BIO_reset(c.r);
+    (void)BIO_reset(c.w);
+    (void)BIO_reset(s.r);
+    (void)BIO_reset(s.w);
+    trace_reset();
+    pump(&c, &s);
+    printf("second connection version=%s\n", SSL_get_version(c.ssl));
+    SSL_free(c.ssl);
+    SSL_free(s.ssl);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
@@ -266,5 +325,6 @@ int main(int argc, char **argv)
     big_write(ca, chain, key, 0);
     big_write(ca, chain, key, 1);
     settings_copied_at_ssl_new(ca, chain, key);
+    data_calls(ca, chain, key);
     return 0;
 }
