@@ -98,11 +98,11 @@
 //! | code | `connect` / `accept` | `read` / `write` (`std::io`) | `shutdown` |
 //! |------|----------------------|------------------------------|------------|
 //! | `SSL_ERROR_WANT_READ` / `WANT_WRITE` | `HandshakeError::WouldBlock(MidHandshake)` — non-blocking transports only; resume with [`MidHandshake::handshake`] | [`ErrorKind::WouldBlock`](std::io::ErrorKind::WouldBlock) (non-blocking transports); a `write` that returns it took no byte | `Err(Error::WantRead / WantWrite)`: call again |
-//! | `SSL_ERROR_ZERO_RETURN` (close_notify received) | `HandshakeError::Failure` with [`Error::ZeroReturn`](hs_core::Error::ZeroReturn) | `read` returns `Ok(0)`, and again on every later read | `Ok(ShutdownState::Received)` |
-//! | `SSL_ERROR_SYSCALL` (the transport failed) | `Failure` with [`Error::Io`](hs_core::Error::Io) | the transport's kind (`ConnectionReset`, `BrokenPipe`, …) | `Err(Error::Io)` |
+//! | `SSL_ERROR_ZERO_RETURN` (close_notify received) | `HandshakeError::Failure` with [`Error::ZeroReturn`] | `read` returns `Ok(0)`, and again on every later read | `Ok(ShutdownState::Received)` |
+//! | `SSL_ERROR_SYSCALL` (the transport failed) | `Failure` with [`Error::Io`] | the transport's kind (`ConnectionReset`, `BrokenPipe`, …) | `Err(Error::Io)` |
 //! | timeout ([`Timeouts`], `SYSCALL`) | `Failure` / `Err` with `Error::Io` of kind `TimedOut`; the connection is dead | [`ErrorKind::TimedOut`](std::io::ErrorKind::TimedOut), `Error::Io` inside; the connection stays usable | `Err(Error::Io)` of kind `TimedOut` |
-//! | `SSL_ERROR_SSL` (protocol, certificate) | `Failure` with [`Error::Protocol`](hs_core::Error::Protocol) / [`Error::Verify`](hs_core::Error::Verify): reason, alert, verify code | `InvalidData` | `Err(Error::Protocol …)` |
-//! | `SSL_ERROR_SSL` (EOF without close_notify) | `Failure` with [`Error::UnexpectedEof`](hs_core::Error::UnexpectedEof) | `UnexpectedEof` | `Err(Error::UnexpectedEof)` |
+//! | `SSL_ERROR_SSL` (protocol, certificate) | `Failure` with [`Error::Protocol`] / [`Error::Verify`]: reason, alert, verify code | `InvalidData` | `Err(Error::Protocol …)` |
+//! | `SSL_ERROR_SSL` (EOF without close_notify) | `Failure` with [`Error::UnexpectedEof`] | `UnexpectedEof` | `Err(Error::UnexpectedEof)` |
 //! | `SSL_ERROR_SSL` (configuration, call out of order) | `Failure` with `Error::Config` / `Error::State` | `InvalidInput` | `Err(Error::State)` |
 //!
 //! A fatal error is sticky: every later call on the stream returns it again.

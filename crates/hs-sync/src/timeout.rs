@@ -60,10 +60,12 @@ pub(crate) enum Dir {
     Write,
 }
 
-/// Sockets whose read and write timeouts hs-sync can set: [`TcpStream`] and [`UnixStream`].
+/// Sockets whose read and write timeouts hs-sync can set ([`TcpStream`], [`UnixStream`]):
+/// what [`SslStream::set_timeouts`](crate::SslStream::set_timeouts) needs. Implement it for
+/// another stream socket with its `SO_RCVTIMEO` / `SO_SNDTIMEO`.
 pub trait TimeoutSocket: AsFd {
-    /// Sets the socket's read or write timeout.
-    #[doc(hidden)]
+    /// Sets the socket's read timeout (`read == true`, as `TcpStream::set_read_timeout`) or
+    /// its write timeout (as `TcpStream::set_write_timeout`); `None` waits for ever.
     fn set_timeout(&self, read: bool, timeout: Option<Duration>) -> io::Result<()>;
 }
 
