@@ -743,6 +743,8 @@ async fn acceptor_speaks_tls12_and_tls13_to_s_client_gnutls_cli_and_curl_with_ea
             assert_eq!(tls.ssl().version_name(), version_name(v));
             assert_eq!(tls.ssl().server_name(), Some("localhost"));
             tls.write_all(b"from hs-async\n").await.unwrap();
+            // Flushed before the thread blocks on the peer's output.
+            tls.flush().await.unwrap();
             client.wait_for("from hs-async", WAIT).unwrap();
             client.close_stdin();
             read_to_close(&mut tls, &client).await;
@@ -767,6 +769,8 @@ async fn acceptor_speaks_tls12_and_tls13_to_s_client_gnutls_cli_and_curl_with_ea
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
             assert_eq!(tls.ssl().version_name(), version_name(v));
             tls.write_all(b"from hs-async\n").await.unwrap();
+            // Flushed before the thread blocks on the peer's output.
+            tls.flush().await.unwrap();
             client.wait_for("from hs-async", WAIT).unwrap();
             client.close_stdin();
             read_to_close(&mut tls, &client).await;
@@ -942,6 +946,8 @@ async fn acceptor_resumes_sessions_of_each_client_and_both_sides_report_it() {
             reused.push(tls.ssl().session_reused());
             // Once this line is printed, the TLS 1.3 tickets before it have been read too.
             tls.write_all(b"ticket sent\n").await.unwrap();
+            // Flushed before the thread blocks on the peer's output.
+            tls.flush().await.unwrap();
             client.wait_for("ticket sent", WAIT).unwrap();
             client.close_stdin();
             read_to_close(&mut tls, &client).await;
