@@ -993,3 +993,103 @@ ffi_fn! {
         1
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_1_0_and_1_1_as_maximum_are_refused_with_unsupported_protocol() {
+        crate::err::clear_for_tests();
+        // SAFETY: the context is created here and freed once.
+        unsafe {
+            let ctx = SSL_CTX_new(TLS_method());
+            for v in [0x0301, 0x0302] {
+                assert_eq!(
+                    SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MAX_PROTO_VERSION, v, std::ptr::null_mut()),
+                    0
+                );
+                assert_eq!(crate::err::peek(), crate::err::pack(20, 258));
+                crate::err::clear_for_tests();
+            }
+            assert_eq!(
+                SSL_CTX_ctrl(ctx, SSL_CTRL_GET_MAX_PROTO_VERSION, 0, std::ptr::null_mut()),
+                0,
+                "unchanged"
+            );
+            // A lower minimum is what OpenSSL accepts too; hs then speaks TLS 1.2 and 1.3.
+            assert_eq!(
+                SSL_CTX_ctrl(
+                    ctx,
+                    SSL_CTRL_SET_MIN_PROTO_VERSION,
+                    0x0301,
+                    std::ptr::null_mut()
+                ),
+                1
+            );
+            assert_eq!(
+                SSL_CTX_ctrl(ctx, SSL_CTRL_GET_MIN_PROTO_VERSION, 0, std::ptr::null_mut()),
+                0x0301
+            );
+            assert_eq!(
+                SSL_CTX_ctrl(
+                    ctx,
+                    SSL_CTRL_SET_MIN_PROTO_VERSION,
+                    0x9999,
+                    std::ptr::null_mut()
+                ),
+                0
+            );
+            crate::err::clear_for_tests();
+            let settings = (*ctx).lock().settings.clone();
+            assert_eq!(settings.versions(), (Version::Tls12, Version::Tls13));
+            SSL_CTX_free(ctx);
+        }
+    }
+
+    #[test]
+    fn no_tls_version_options_narrow_the_range() {
+        let s = Settings {
+            options: SSL_OP_NO_TLSV1_3,
+            ..Settings::default()
+        };
+        assert_eq!(s.versions(), (Version::Tls12, Version::Tls12));
+        let s = Settings {
+            options: SSL_OP_NO_TLSV1_2,
+            ..Settings::default()
+        };
+        assert_eq!(s.versions(), (Version::Tls13, Version::Tls13));
+    }
+
+    #[test]
+    fn cipher_strings_keep_known_names_and_expand_keywords() {
+        assert_eq!(
+            parse_suites("TLS_AES_128_GCM_SHA256:BOGUS", true).unwrap(),
+            vec!["TLS_AES_128_GCM_SHA256"]
+        );
+        assert_eq!(
+            parse_suites("HIGH:!aNULL:!MD5", false).unwrap().len(),
+            TLS12_SUITES.len()
+        );
+        assert!(
+            parse_suites("ECDHE-RSA-AES128-GCM-SHA256", false).unwrap()
+                == vec!["ECDHE-RSA-AES128-GCM-SHA256"]
+        );
+        assert!(parse_suites("RC4-MD5", false).is_err());
+        assert_eq!(
+            parse_suites("", true).unwrap(),
+            Vec::<String>::new(),
+            "an empty TLS 1.3 list is allowed"
+        );
+    }
+
+    #[test]
+    fn alpn_wire_format_is_parsed_and_malformed_lists_are_refused() {
+        assert_eq!(
+            parse_alpn(b"\x02h2\x08http/1.1").unwrap(),
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        );
+        assert!(parse_alpn(b"\x05h2").is_none());
+        assert!(parse_alpn(b"\x00").is_none());
+    }
+}

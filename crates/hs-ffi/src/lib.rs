@@ -138,6 +138,11 @@
 //!   where OpenSSL sends handshake_failure (40).
 //! * After a TLS 1.3 resumption the server sends two tickets (OpenSSL: one), so a client's
 //!   new-session callback runs twice.
+//! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's
+//!   server still sends a (stateful) ticket that can never be resumed, so a client's
+//!   new-session callback runs; hs's server sends none.
+//! * A client session is resumed only by an `SSL` of the `SSL_CTX` (and SSL-level settings)
+//!   that made it; OpenSSL also resumes it from an `SSL` of another client `SSL_CTX`.
 //! * hs's default key-exchange groups start with X25519MLKEM768, whose ClientHello is about
 //!   1.2 KB: over a BIO pair smaller than that the first `SSL_do_handshake` gives
 //!   `WANT_WRITE` where OpenSSL 3.0's smaller ClientHello gives `WANT_READ`

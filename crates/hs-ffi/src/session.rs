@@ -9,13 +9,17 @@ use crate::boundary::{ffi_fn, obj, obj_or_null};
 /// `SSL_SESSION`.
 pub(crate) struct SslSession {
     refs: AtomicI32,
+    version: c_int,
     pub(crate) session: hs_core::Session,
 }
 
 impl SslSession {
-    pub(crate) fn new(session: hs_core::Session) -> *mut SslSession {
+    /// Wraps `session`, made by a connection that negotiated `version` (OpenSSL's number,
+    /// 0 if unknown): a session records its protocol version even when it cannot be resumed.
+    pub(crate) fn new(session: hs_core::Session, version: c_int) -> *mut SslSession {
         Box::into_raw(Box::new(SslSession {
             refs: AtomicI32::new(1),
+            version,
             session,
         }))
     }
@@ -60,6 +64,6 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_SESSION_get_protocol_version`.
     fn SSL_SESSION_get_protocol_version(s: *const SslSession) -> c_int = 0; {
-        obj(s).and_then(|s| s.session.protocol_version()).unwrap_or(0)
+        obj(s).map_or(0, |s| s.session.protocol_version().unwrap_or(s.version))
     }
 }

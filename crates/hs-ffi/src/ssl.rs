@@ -317,9 +317,18 @@ fn collect_new_sessions(g: &mut Inner, out: &mut Vec<(NewSessionCb, *mut SslSess
         return;
     }
     for _ in g.sessions_reported..count {
-        out.push((cb, SslSession::new(sess.clone())));
+        out.push((cb, SslSession::new(sess.clone(), negotiated_number(core))));
     }
     g.sessions_reported = g.sessions_reported.max(count);
+}
+
+/// The negotiated version as OpenSSL numbers it (0 before it is known).
+fn negotiated_number(core: &hs_core::Ssl) -> c_int {
+    match core.version() {
+        Some(hs_core::ProtocolVersion::TLSv1_3) => 0x0304,
+        Some(hs_core::ProtocolVersion::TLSv1_2) => 0x0303,
+        _ => 0,
+    }
 }
 
 fn with<R>(ssl: *const SslObj, fail: R, f: impl FnOnce(&mut Inner) -> R) -> R {
@@ -1241,7 +1250,10 @@ ffi_fn! {
 fn session0(g: &mut Inner) -> *mut SslSession {
     if g.session.is_null() {
         match g.core.as_ref().and_then(|c| c.session()) {
-            Some(s) => g.session = SslSession::new(s),
+            Some(s) => {
+                let v = g.core.as_ref().map_or(0, negotiated_number);
+                g.session = SslSession::new(s, v);
+            }
             None => return g.offer,
         }
     }
