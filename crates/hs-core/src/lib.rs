@@ -15,6 +15,26 @@
 //! (`SSL_R_UNSUPPORTED_PROTOCOL`), renegotiation (refused with a no_renegotiation warning),
 //! compression, post-handshake client authentication.
 //!
+//! # Where hs-core differs from OpenSSL 3
+//!
+//! `tests/openssl/README.md` records what OpenSSL 3.0 returns in each situation, measured
+//! with the system's libssl; hs-core matches it (return values, `SSL_get_error` codes,
+//! reasons, alerts) except where rustls decides what goes on the wire or where OpenSSL's
+//! answer would invite a retry that can never succeed:
+//!
+//! - After the peer's close_notify in the middle of a handshake, `do_handshake` keeps
+//!   returning ZERO_RETURN; OpenSSL returns WANT_READ on the calls after the first.
+//! - On a transport EOF without close_notify, hs sends no alert; OpenSSL sends
+//!   decode_error (50) before reporting `SSL_R_UNEXPECTED_EOF_WHILE_READING`.
+//! - A client that receives an oversized record sends decode_error (50), as rustls does;
+//!   OpenSSL sends record_overflow (22). Servers match OpenSSL (hs writes the alert itself
+//!   before it answers the ClientHello).
+//! - A TLS 1.2 server that requires a client certificate and gets none fails with OpenSSL's
+//!   reason (`SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE`) but rustls sends
+//!   certificate_required (116) where OpenSSL sends handshake_failure (40).
+//! - hs never negotiates TLS 1.0 or 1.1: a TLS 1.0 ClientHello gets protocol_version (70)
+//!   and `SSL_R_UNSUPPORTED_PROTOCOL`, as an OpenSSL server with a TLS 1.2 minimum answers.
+//!
 //! # Example: the non-blocking `do_handshake` loop over a BIO pair
 //!
 //! ```
