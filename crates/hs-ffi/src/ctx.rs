@@ -464,6 +464,9 @@ fn use_key(ctx: *mut SslCtx, key: Vec<u8>) -> c_int {
 ffi_fn! {
     /// `SSL_CTX_use_certificate_chain_file` (PEM: the leaf, then its chain).
     fn SSL_CTX_use_certificate_chain_file(ctx: *mut SslCtx, file: *const c_char) -> c_int = 0; {
+        if obj(ctx).is_none() {
+            return 0;
+        }
         match read_path(file) {
             Ok(pem) => use_chain(ctx, pem_blocks(&pem, "CERTIFICATE").into_iter().map(CertificateDer::from).collect()),
             Err(e) => fail(&e),
@@ -474,6 +477,9 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_CTX_use_certificate_file`: the first certificate of a PEM or DER file.
     fn SSL_CTX_use_certificate_file(ctx: *mut SslCtx, file: *const c_char, kind: c_int) -> c_int = 0; {
+        if obj(ctx).is_none() {
+            return 0;
+        }
         let data = match read_path(file) {
             Ok(d) => d,
             Err(e) => return fail(&e),
@@ -496,6 +502,9 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_CTX_use_certificate_ASN1`.
     fn SSL_CTX_use_certificate_ASN1(ctx: *mut SslCtx, len: c_int, d: *const u8) -> c_int = 0; {
+        if obj(ctx).is_none() {
+            return 0;
+        }
         let Some(der) = bytes(d, len.max(0) as usize) else { return 0 };
         use_chain(ctx, vec![CertificateDer::from(der.to_vec())])
     }
@@ -504,6 +513,9 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_CTX_use_PrivateKey_file` (PEM or DER; PKCS#8, PKCS#1 or SEC1).
     fn SSL_CTX_use_PrivateKey_file(ctx: *mut SslCtx, file: *const c_char, kind: c_int) -> c_int = 0; {
+        if obj(ctx).is_none() {
+            return 0;
+        }
         let data = match read_path(file) {
             Ok(d) => d,
             Err(e) => return fail(&e),
@@ -526,6 +538,9 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_CTX_use_PrivateKey_ASN1` (the type argument is not needed: the DER says it).
     fn SSL_CTX_use_PrivateKey_ASN1(_pk: c_int, ctx: *mut SslCtx, d: *const u8, len: c_long) -> c_int = 0; {
+        if obj(ctx).is_none() {
+            return 0;
+        }
         let Some(der) = bytes(d, len.max(0) as usize) else { return 0 };
         use_key(ctx, der.to_vec())
     }

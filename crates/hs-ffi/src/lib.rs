@@ -166,6 +166,8 @@ mod cipher;
 mod ctx;
 mod err;
 mod init;
+#[cfg(test)]
+mod null_arguments;
 mod session;
 mod ssl;
 mod x509;
