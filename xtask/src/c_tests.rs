@@ -1,8 +1,8 @@
 //! `cargo xtask c-tests`: hs-ffi's C programs, built against OpenSSL's headers and libraries
 //! and against libhs_ffi, must print identical traces (`crates/hs-ffi/tests/c_programs.rs`).
 //!
-//! Installs what the programs need on a fresh Debian machine: gcc, binutils, valgrind and the
-//! openssl tool (s_server / s_client peers on 127.0.0.1) through
+//! Installs what the programs need on a fresh Debian machine: gcc, g++, binutils, valgrind, the
+//! openssl tool (s_server / s_client peers on 127.0.0.1) and pkg-config through
 //! [`crate::tools::ensure_apt_packages`], and libssl-dev (OpenSSL 3's headers and
 //! libraries, which ship no program to look for) through apt-get directly.
 
@@ -15,9 +15,11 @@ use crate::{cargo, exec, tools};
 pub(crate) fn run() -> Result<(), String> {
     tools::ensure_apt_packages(&[
         ("gcc", "gcc"),
+        ("g++", "g++"),
         ("nm", "binutils"),
         ("valgrind", "valgrind"),
         ("openssl", "openssl"),
+        ("pkg-config", "pkg-config"),
     ])?;
     ensure_libssl_dev()?;
     // The cdylib the programs link against, then the (ignored by default) C tests.

@@ -347,9 +347,15 @@ fn the_library_exports_what_the_headers_declare_and_nothing_else() {
 #[test]
 #[ignore = "needs gcc, libssl-dev and valgrind: run by `cargo xtask c-tests`"]
 fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_memory() {
-    for name in ["error_paths", "mem_resume", "bio_err"] {
+    for name in [
+        "error_paths",
+        "mem_resume",
+        "bio_err",
+        "callbacks",
+        "client_auth",
+    ] {
         let dir = scratch(&format!("valgrind-{name}"));
-        let args = pki(&dir).to_vec();
+        let args = pki_files(&dir).to_vec();
         let exe = dir.join(name);
         compile(
             &crate_dir().join("tests/c").join(format!("{name}.c")),
@@ -669,5 +675,43 @@ fn hs_ffi_pc_gives_the_flags_to_build_and_run_a_program() {
         .expect("gcc");
     assert!(status.success(), "building with pkg-config's flags");
     assert!(run(&exe, &args, Duration::from_secs(60)).contains("== error_strings"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[ignore = "needs gcc and g++: run by `cargo xtask c-tests`"]
+fn every_header_compiles_on_its_own_as_c99_and_cpp() {
+    let dir = scratch("headers");
+    let mut headers: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("include/openssl"))
+        .expect("include dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    headers.sort();
+    assert!(headers.len() >= 10, "{headers:?}");
+    for h in headers {
+        let name = h
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_owned();
+        let src = format!("#include <openssl/{name}>\nint hs_header_check;\n");
+        for (compiler, ext, std) in [("gcc", "c", "-std=c99"), ("g++", "cpp", "-std=c++11")] {
+            let file = dir.join(format!("check.{ext}"));
+            std::fs::write(&file, &src).expect("write");
+            let out = Command::new(compiler)
+                .args([std, "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", "-o"])
+                .arg(dir.join("check.o"))
+                .arg("-I")
+                .arg(crate_dir().join("include"))
+                .arg(&file)
+                .output()
+                .unwrap_or_else(|e| panic!("{compiler} could not be started ({e})"));
+            assert!(
+                out.status.success(),
+                "{name} with {compiler}:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

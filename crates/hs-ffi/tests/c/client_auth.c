@@ -52,10 +52,10 @@ static int run(char **argv, long version)
     char name[256];
     printf("server sees client cert=%d chain_without_leaf=%d\n", peer != NULL, sk_X509_num(SSL_get_peer_cert_chain(s)));
     X509 *up = SSL_get1_peer_certificate(c);
-    printf("client sees server subject=%s issuer_known=%d chain=%d\n",
-           X509_NAME_oneline(X509_get_subject_name(up), name, sizeof name),
-           X509_NAME_oneline(X509_get_issuer_name(up), NULL, 0) != NULL, sk_X509_num(SSL_get_peer_cert_chain(c)));
     char *issuer = X509_NAME_oneline(X509_get_issuer_name(up), NULL, 0);
+    printf("client sees server subject=%s issuer_known=%d chain=%d\n",
+           X509_NAME_oneline(X509_get_subject_name(up), name, sizeof name), issuer != NULL,
+           sk_X509_num(SSL_get_peer_cert_chain(c)));
     OPENSSL_free(issuer);
     unsigned char *der = NULL;
     int len = i2d_X509(up, &der);
