@@ -265,6 +265,17 @@ mod tests {
         assert!(!APT_UPDATED.load(Ordering::Relaxed));
     }
 
+    #[test]
+    fn pkg_config_modules_are_told_apart() {
+        // pkg-config itself may be missing on a fresh machine: then nothing is found.
+        assert!(!pkg_config_has("surely-no-such-module-xtask"));
+        if find_program("pkg-config").is_some()
+            && std::path::Path::new("/usr/include/openssl/ssl.h").exists()
+        {
+            assert!(pkg_config_has("openssl"));
+        }
+    }
+
     /// Installs gnutls-cli (for the interop step) if missing: run with `--ignored`.
     #[test]
     #[ignore = "runs apt-get when gnutls-cli is missing"]
