@@ -17,6 +17,8 @@
 //! cc client.c -o client -lssl -lcrypto                                   # OpenSSL
 //! cc client.c -o client -L target/release -lhs_ffi                       # hs, OpenSSL's headers
 //! cc client.c -o client -I crates/hs-ffi/include -L target/release -lhs_ffi   # hs, hs's headers
+//! cc client.c -o client $(PKG_CONFIG_PATH=target/release pkg-config --cflags --libs hs_ffi)
+//! cc client.c -o client -I crates/hs-ffi/include target/release/libhs_ffi.a -lpthread -ldl -lm  # static
 //! ```
 //!
 //! ## Example: a non-blocking client

@@ -715,3 +715,43 @@ fn every_header_compiles_on_its_own_as_c99_and_cpp() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn the_static_library_links_alone_and_traces_as_libssl() {
+    let dir = scratch("static");
+    let args = pki_files(&dir).to_vec();
+    let src = crate_dir().join("tests/c/error_paths.c");
+    let reference = dir.join("error_paths-libssl");
+    compile(&src, &reference, Build::Libssl);
+    let exe = dir.join("error_paths-static");
+    let out = Command::new("gcc")
+        .args(["-std=gnu11", "-Wall", "-Werror", "-O1", "-o"])
+        .arg(&exe)
+        .arg("-I")
+        .arg(crate_dir().join("tests/c"))
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(&src)
+        .arg(lib_dir().join("libhs_ffi.a"))
+        .args(["-lpthread", "-ldl", "-lm"])
+        .output()
+        .expect("gcc");
+    assert!(
+        out.status.success(),
+        "static link: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ldd = Command::new("ldd").arg(&exe).output().expect("ldd");
+    let deps = String::from_utf8_lossy(&ldd.stdout).into_owned();
+    assert!(
+        !deps.contains("libssl") && !deps.contains("libcrypto") && !deps.contains("hs_ffi"),
+        "{deps}"
+    );
+    assert_eq!(
+        run(&exe, &args, Duration::from_secs(60)),
+        run(&reference, &args, Duration::from_secs(60)),
+        "the statically linked program differs from the libssl one"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
