@@ -115,6 +115,9 @@
 //!   and `SSL_get_ex_data` / `SSL_set_ex_data`; any other call on that SSL fails with
 //!   `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` (never a deadlock). The new-session callback runs
 //!   after the engine has returned, so every call works there.
+//! * `SSL_set_SSL_CTX` once the handshake has started, other than from the servername
+//!   callback, returns NULL with `SSL_R_STILL_IN_INIT` (the engine cannot change its
+//!   configuration mid-connection).
 //! * Not exported at all (rather than pretending): `SSL_CTX_sess_set_remove_cb`,
 //!   `SSL_CTX_set_info_callback`, `SSL_set_info_callback`, `SSL_CTX_set_keylog_callback`,
 //!   `SSL_get_state`, `X509_STORE_CTX_get_error`, `X509_STORE_CTX_get_error_depth`,

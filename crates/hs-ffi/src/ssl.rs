@@ -1110,8 +1110,13 @@ fn servername_ptr(g: &mut Inner) -> *const c_char {
         .or_else(|| g.sni.clone());
     match name {
         Some(n) => {
-            let c = CString::new(n).unwrap_or_default();
-            g.servername = Some(c);
+            // The pointer handed out stays valid as long as the name does not change.
+            if g.servername
+                .as_ref()
+                .is_none_or(|c| c.as_bytes() != n.as_bytes())
+            {
+                g.servername = Some(CString::new(n).unwrap_or_default());
+            }
             g.servername
                 .as_ref()
                 .map_or(std::ptr::null(), |c| c.as_ptr())
