@@ -96,8 +96,11 @@
 //! * **SSLv2-compatible ClientHello and SSLv3**: not accepted; such bytes fail the handshake
 //!   as a wrong version number.
 //! * **Verify callbacks** (`SSL_CTX_set_verify` / `SSL_set_verify` with a non-NULL callback):
-//!   the mode is set, the callback is not installed, and `ERR_R_UNSUPPORTED` is queued.
-//!   The `X509_STORE_CTX_*` accessors do not exist for that reason.
+//!   hs cannot call them during verification, and verifying without them could accept a
+//!   certificate the application means to reject. So such an `SSL` refuses to connect: its
+//!   first I/O call fails with `SSL_ERROR_SSL` and `ERR_R_UNSUPPORTED` (an `SSL_set_verify`
+//!   with a callback after the handshake started only queues that error). The
+//!   `X509_STORE_CTX_*` accessors, useful only inside such callbacks, do not exist.
 //! * **`SSL_key_update(ssl, SSL_KEY_UPDATE_NOT_REQUESTED)`**: returns 0 with
 //!   `SSL_R_INVALID_KEY_UPDATE_TYPE`; hs always requests the peer's update.
 //! * Options other than `SSL_OP_NO_TICKET`, `SSL_OP_IGNORE_UNEXPECTED_EOF`,

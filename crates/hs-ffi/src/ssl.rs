@@ -1170,10 +1170,14 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_set_verify` (a callback is refused as for `SSL_CTX_set_verify`).
     fn SSL_set_verify(ssl: *mut SslObj, mode: c_int, cb: ctx::VerifyCb) {
-        ctx::refuse_verify_cb(cb);
         with(ssl, (), |g| {
+            g.settings.verify_callback = cb.is_some();
             if let Some(c) = g.core.as_mut() {
                 c.set_verify_mode(VerifyMode(mode & 0x7));
+                if cb.is_some() {
+                    // Too late to refuse the connection: say so on the queue.
+                    err::push_error(&ctx::verify_callback_refused());
+                }
             }
             g.verify_mode = Some(mode);
         })
