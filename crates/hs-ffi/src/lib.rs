@@ -169,6 +169,8 @@
 mod boundary;
 
 mod bio;
+#[cfg(test)]
+mod call_sequences;
 mod callbacks;
 mod cipher;
 mod ctx;
