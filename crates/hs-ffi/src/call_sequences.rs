@@ -99,7 +99,7 @@ fn random_call_sequences_never_panic_and_leave_connections_usable() {
                 let side = if rng.below(2) == 0 { c } else { s };
                 let len = rng.below(scratch.len());
                 let what = match op {
-                    1 | 2 | 3 => {
+                    1..=3 => {
                         SSL_do_handshake(side);
                         "do_handshake"
                     }
