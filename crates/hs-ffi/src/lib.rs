@@ -93,8 +93,9 @@
 //!   and `SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION` are stored and have no effect.
 //! * **Compression**: never negotiated (as with OpenSSL 3's default `SSL_OP_NO_COMPRESSION`;
 //!   clearing that option changes nothing).
-//! * **SSLv2-compatible ClientHello and SSLv3**: not accepted; such bytes fail the handshake
-//!   as a wrong version number.
+//! * **SSLv2-compatible ClientHello and SSLv3**: not accepted; a server receiving an
+//!   SSLv2-format ClientHello fails with `SSL_R_WRONG_VERSION_NUMBER` and writes nothing
+//!   (OpenSSL 3 still parses that format to negotiate TLS).
 //! * **Verify callbacks** (`SSL_CTX_set_verify` / `SSL_set_verify` with a non-NULL callback):
 //!   hs cannot call them during verification, and verifying without them could accept a
 //!   certificate the application means to reject. So such an `SSL` refuses to connect: its
