@@ -141,6 +141,8 @@
 //!   with `SSL_ERROR_ZERO_RETURN` as OpenSSL, but `SSL_get_shutdown` stays 0 (OpenSSL: 2) and
 //!   a following `SSL_shutdown` returns 0 (OpenSSL: 1). Likewise after a fatal alert from
 //!   the peer, `SSL_get_shutdown` does not show `SSL_RECEIVED_SHUTDOWN`.
+//! * After a transport error (`SSL_ERROR_SYSCALL`, e.g. ECONNRESET) the next call reports
+//!   the same error again; OpenSSL reads the transport again (and then sees its EOF).
 //! * An empty handshake record (`16 03 03 00 00`): `SSL_R_LENGTH_MISMATCH` with a
 //!   decode_error alert where OpenSSL waits for more (`WANT_READ`).
 //! * A TLS 1.2 server requiring a client certificate sends certificate_required (116)
