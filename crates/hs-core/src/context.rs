@@ -16,6 +16,7 @@ use rustls::{
 
 use crate::hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
 use crate::names;
+use crate::verify::{VerifyCallback, VerifyInfo};
 use crate::{Error, Reason};
 
 /// OpenSSL's verify mode bits (`SSL_VERIFY_*`), with the same values.
@@ -123,6 +124,7 @@ pub(crate) struct ContextInner {
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) ignore_unexpected_eof: bool,
     pub(crate) alpn_select: Option<AlpnSelectCallback>,
+    pub(crate) verify_callback: Option<VerifyCallback>,
     pub(crate) client_hello: Option<ClientHelloCallback>,
     pub(crate) has_certificate: bool,
 }
@@ -204,6 +206,7 @@ pub struct ContextBuilder {
     groups: Option<Vec<&'static dyn SupportedKxGroup>>,
     alpn: Vec<Vec<u8>>,
     alpn_select: Option<AlpnSelectCallback>,
+    verify_callback: Option<VerifyCallback>,
     client_hello: Option<ClientHelloCallback>,
     session_cache_size: Option<usize>,
     no_tickets: bool,
@@ -413,6 +416,17 @@ impl ContextBuilder {
         self
     }
 
+    /// A verify callback (`SSL_CTX_set_verify`'s): it sees each peer certificate check's
+    /// outcome and decides, overriding the failure or rejecting a certificate that verified.
+    /// Clients and servers both call it (servers when they verify client certificates).
+    pub fn verify_callback(
+        mut self,
+        cb: impl Fn(&VerifyInfo<'_>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.verify_callback = Some(Arc::new(cb));
+        self
+    }
+
     /// A server-side ClientHello callback: it sees the SNI, the offered ALPN protocols and
     /// versions, and may switch to another [`Context`] or reject the handshake
     /// (OpenSSL's servername and client-hello callbacks).
@@ -509,7 +523,7 @@ impl ContextBuilder {
 
         // Client side: one verifier and one session store for every connection of this
         // context; each connection's settings and sessions reach them through the calling
-        // thread (see `client_state.rs`).
+        // thread (see `conn_state.rs`).
         let client_builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)
             .map_err(no_suite_for_versions)?
@@ -562,7 +576,7 @@ impl ContextBuilder {
             let mut server = ServerConfig::builder_with_provider(provider.clone())
                 .with_protocol_versions(&versions)
                 .map_err(no_suite_for_versions)?
-                .with_client_cert_verifier(client_verifier)
+                .with_client_cert_verifier(crate::verify::ClientAuthVerifier::new(client_verifier))
                 .with_single_cert(
                     self.chain.clone(),
                     self.key.as_ref().map(|k| k.clone_key()).expect("checked"),
@@ -599,6 +613,7 @@ impl ContextBuilder {
                 verify_mode: self.verify_mode,
                 ignore_unexpected_eof: self.ignore_unexpected_eof,
                 alpn_select: self.alpn_select,
+                verify_callback: self.verify_callback,
                 client_hello: self.client_hello,
                 has_certificate,
             }),

@@ -9,7 +9,7 @@ use hs_error::{description as ad, Alert, AlertDirection};
 use rustls::Connection;
 
 use crate::alerts::{client_hello_error, from_rustls, FirstBytes};
-use crate::client_state::{with_state, ClientState};
+use crate::conn_state::{with_state, ConnState};
 use crate::hello::{ClientHelloInfo, HelloDecision};
 use crate::scan::Scan;
 use crate::ssl::{Conn, Role, ShutdownState};
@@ -86,8 +86,7 @@ impl Ssl {
         }
         match self.conn {
             Conn::Idle => {
-                self.conn = Conn::Accepting(Box::default());
-                self.scan.capture_client_hello();
+                self.start_server();
                 self.timeline.start();
             }
             Conn::Accepting(_) | Conn::Accepted(_) => {}
@@ -282,10 +281,10 @@ impl Ssl {
         io: &mut T,
     ) -> Result<ShutdownState, Error> {
         self.guard()?;
-        if matches!(self.conn, Conn::Idle) {
+        if self.role == Role::Unset {
             return Err(Error::state(
                 Reason::SSL_R_UNINITIALIZED,
-                "shutdown before any handshake",
+                "shutdown on a connection with no role",
             ));
         }
         if !self.finished {
@@ -359,6 +358,14 @@ impl Ssl {
         if let Err(e) = &r {
             if e.is_fatal() && !matches!(e, Error::Config { .. } | Error::State { .. }) {
                 self.fatal = Some(e.clone());
+            }
+            // As OpenSSL: a clean close (close_notify, or an EOF taken as one) and a fatal
+            // alert from the peer both mark the connection closed by the peer.
+            if matches!(e, Error::ZeroReturn)
+                || e.alert()
+                    .is_some_and(|a| a.direction == AlertDirection::Received)
+            {
+                self.received_shutdown = true;
             }
             if matches!(e, Error::ZeroReturn) && !self.finished {
                 self.received_shutdown = true;
@@ -456,14 +463,14 @@ impl Ssl {
             Ok(0) => {
                 self.eof = true;
                 // Let rustls see the EOF too, so its reader reports it.
-                let _ = process(conn, self.client_state.as_ref());
+                let _ = process(conn, self.conn_state.as_ref());
                 return Err(self.eof_error());
             }
             Ok(n) => self.timeline.record(Direction::Received, n),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WantRead),
             Err(e) => return Err(Error::io(e)),
         }
-        match process(conn, self.client_state.as_ref()) {
+        match process(conn, self.conn_state.as_ref()) {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 if state.peer_has_closed() {
@@ -607,10 +614,10 @@ impl Ssl {
 }
 
 /// `process_new_packets`, with a client's state current for the verifier and session store
-/// it may call (see `client_state.rs`).
+/// it may call (see `conn_state.rs`).
 fn process(
     conn: &mut Connection,
-    state: Option<&Arc<ClientState>>,
+    state: Option<&Arc<ConnState>>,
 ) -> Result<rustls::IoState, rustls::Error> {
     match state {
         Some(state) => with_state(state, || conn.process_new_packets()),

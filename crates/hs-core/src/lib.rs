@@ -71,7 +71,7 @@
 #![forbid(unsafe_code)]
 
 mod alerts;
-mod client_state;
+mod conn_state;
 mod context;
 mod engine;
 mod hello;
@@ -93,6 +93,7 @@ pub use names::{cipher_suite_openssl_name, cipher_suite_standard_name, group_nam
 pub use session::Session;
 pub use ssl::{Role, ShutdownState, Ssl};
 pub use timeline::{Direction, Flight, Timeline};
+pub use verify::{VerifyCallback, VerifyInfo};
 
 /// The rustls types hs-core's API names.
 pub use rustls::{pki_types::CertificateDer, NamedGroup, ProtocolVersion, SupportedCipherSuite};

@@ -101,12 +101,12 @@ impl ConnectionStore {
 }
 
 /// The one session store of a context's client configuration: it answers for the connection
-/// being driven on this thread (see `client_state.rs`) and knows nothing outside a call.
+/// being driven on this thread (see `conn_state.rs`) and knows nothing outside a call.
 #[derive(Debug)]
 pub(crate) struct RoutingStore;
 
 fn with_store<R>(f: impl FnOnce(&ConnectionStore) -> Option<R>) -> Option<R> {
-    let state = crate::client_state::current()?;
+    let state = crate::conn_state::current()?;
     f(&state.store)
 }
 

@@ -9,10 +9,11 @@ use rustls::{
     ClientConnection, Connection, HandshakeKind, NamedGroup, ProtocolVersion, SupportedCipherSuite,
 };
 
-use crate::client_state::{with_state, ClientState};
+use crate::conn_state::{with_state, ConnState};
 use crate::hello::ClientHelloInfo;
 use crate::session::{ConnectionStore, Session};
 use crate::timeline::Timeline;
+use crate::verify::VerifyCallback;
 use crate::{names, Context, Error, Reason, VerifyCode, VerifyMode};
 
 /// The role of a connection.
@@ -78,9 +79,11 @@ pub struct Ssl {
     pub(crate) verify_name: Option<String>,
     pub(crate) alpn: Option<Vec<Vec<u8>>>,
     pub(crate) verify_mode: Option<VerifyMode>,
+    /// `SSL_set_verify`'s callback, overriding the context's.
+    pub(crate) verify_callback: Option<VerifyCallback>,
     pub(crate) offer: Option<Session>,
     /// A client's verification and sessions, once the connection exists.
-    pub(crate) client_state: Option<Arc<ClientState>>,
+    pub(crate) conn_state: Option<Arc<ConnState>>,
     pub(crate) hello: Option<ClientHelloInfo>,
     pub(crate) pending_write: Option<usize>,
     pub(crate) raw_out: Vec<u8>,
@@ -117,7 +120,8 @@ impl Ssl {
             alpn: None,
             verify_mode: None,
             offer: None,
-            client_state: None,
+            verify_callback: None,
+            conn_state: None,
             hello: None,
             pending_write: None,
             raw_out: Vec::new(),
@@ -207,6 +211,18 @@ impl Ssl {
         self.verify_mode = Some(mode);
     }
 
+    /// Overrides the context's verify callback for this connection (`SSL_set_verify` with a
+    /// callback); call before the handshake.
+    pub fn set_verify_callback(&mut self, cb: VerifyCallback) {
+        self.verify_callback = Some(cb);
+    }
+
+    fn verify_callback_in_force(&self) -> Option<VerifyCallback> {
+        self.verify_callback
+            .clone()
+            .or_else(|| self.ctx.inner.verify_callback.clone())
+    }
+
     /// The verify mode in force for this connection's role.
     pub fn verify_mode(&self) -> VerifyMode {
         self.verify_mode
@@ -216,7 +232,7 @@ impl Ssl {
     /// Offers `session` for resumption (`SSL_set_session`); call before the handshake.
     pub fn set_session(&mut self, session: &Session) {
         self.offer = Some(session.clone());
-        if let Some(state) = &self.client_state {
+        if let Some(state) = &self.conn_state {
             *state.store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
         }
     }
@@ -225,7 +241,7 @@ impl Ssl {
     /// later connection can resume with. For TLS 1.3 the tickets arrive after the
     /// handshake, so read (or shut down) once before taking the session.
     pub fn session(&self) -> Option<Session> {
-        let store = &self.client_state.as_ref()?.store;
+        let store = &self.conn_state.as_ref()?.store;
         if store.received.is_resumable() || !self.session_reused() {
             Some(store.received.clone())
         } else {
@@ -376,7 +392,7 @@ impl Ssl {
         if let Some(code) = self.fatal.as_ref().and_then(Error::verify_code) {
             return code;
         }
-        self.client_state
+        self.conn_state
             .as_ref()
             .and_then(|s| s.verify_result())
             .unwrap_or(VerifyCode::X509_V_OK)
@@ -408,15 +424,24 @@ impl Ssl {
                 let conn = self.new_client()?;
                 self.conn = Conn::Tls(Box::new(conn.into()));
             }
-            // A server always reads the ClientHello first: its callbacks may choose the
-            // context, and until it answers, hs writes any alert itself (see alerts.rs).
-            Role::Server => {
-                self.conn = Conn::Accepting(Box::default());
-                self.scan.capture_client_hello();
-            }
+            Role::Server => self.start_server(),
         }
         self.timeline.start();
         Ok(())
+    }
+
+    /// A server starts by reading the ClientHello: its callbacks may choose the context, and
+    /// until it answers, hs writes any alert itself (see alerts.rs).
+    pub(crate) fn start_server(&mut self) {
+        // Servers verify client certificates through the same state as clients (verify.rs).
+        self.conn_state = Some(ConnState::new(
+            true,
+            false,
+            self.verify_callback_in_force(),
+            ConnectionStore::new(None),
+        ));
+        self.conn = Conn::Accepting(Box::default());
+        self.scan.capture_client_hello();
     }
 
     pub(crate) fn server_config(&self) -> Result<&Arc<rustls::ServerConfig>, Error> {
@@ -431,9 +456,10 @@ impl Ssl {
     fn new_client(&mut self) -> Result<ClientConnection, Error> {
         let inner = &self.ctx.inner;
         let enforce = self.verify_mode().contains(VerifyMode::PEER);
-        let state = ClientState::new(
+        let state = ConnState::new(
             enforce,
             self.verify_name.is_some(),
+            self.verify_callback_in_force(),
             ConnectionStore::new(self.offer.clone()),
         );
         let base = if self.sni.is_some() {
@@ -459,7 +485,7 @@ impl Ssl {
             None => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
         };
         let conn = with_state(&state, || ClientConnection::new(cfg, name)).map_err(internal)?;
-        self.client_state = Some(state);
+        self.conn_state = Some(state);
         Ok(conn)
     }
 

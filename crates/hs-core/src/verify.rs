@@ -1,5 +1,6 @@
-//! Certificate verification on the client: the result is recorded for `Ssl::verify_result`
-//! and, without `SSL_VERIFY_PEER`, the handshake goes on as OpenSSL's does.
+//! Certificate verification, both ways: the result is recorded for `Ssl::verify_result`, a
+//! verify callback (`SSL_CTX_set_verify`'s) sees it and may override it, and a client without
+//! `SSL_VERIFY_PEER` goes on as OpenSSL's does.
 
 use std::sync::Arc;
 
@@ -9,11 +10,79 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvi
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::DistinguishedName;
+
+use crate::conn_state::ConnState;
 use crate::VerifyCode;
+
+/// What a verify callback is shown (OpenSSL's `preverify_ok` and `X509_STORE_CTX`).
+///
+/// hs verifies a chain in one step, so the callback is called once per verification, for
+/// the end-entity certificate (depth 0), with the outcome for the whole chain; OpenSSL calls
+/// it once per certificate, from the root down. A callback that returns `preverify_ok`, or
+/// overrides a failure to accept, behaves the same either way.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct VerifyInfo<'a> {
+    /// True if the chain verified (OpenSSL's `preverify_ok`).
+    pub preverify_ok: bool,
+    /// The verification result, `X509_V_OK` or the failure (`X509_STORE_CTX_get_error`).
+    pub error: VerifyCode,
+    /// The depth of `certificate` in the chain: always 0 (`X509_STORE_CTX_get_error_depth`).
+    pub depth: u32,
+    /// The peer's end-entity certificate (`X509_STORE_CTX_get_current_cert`).
+    pub certificate: &'a CertificateDer<'a>,
+    /// The intermediates the peer sent.
+    pub intermediates: &'a [CertificateDer<'a>],
+}
+
+/// A verify callback: returns true to accept the peer's certificate, false to fail the
+/// handshake (OpenSSL's `SSL_verify_cb`). Set with
+/// [`ContextBuilder::verify_callback`](crate::ContextBuilder::verify_callback) or
+/// [`Ssl::set_verify_callback`](crate::Ssl::set_verify_callback).
+pub type VerifyCallback = Arc<dyn Fn(&VerifyInfo<'_>) -> bool + Send + Sync>;
+
+/// Runs the connection's callback on `outcome`, records the result, and says whether the
+/// certificate is accepted. `outcome` is `Ok` or the `X509_V_ERR_*` code of the failure.
+fn decide(
+    state: Option<&ConnState>,
+    outcome: Result<(), VerifyCode>,
+    certificate: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+) -> Result<(), VerifyCode> {
+    let Some(state) = state else { return outcome };
+    let error = outcome.err().unwrap_or(VerifyCode::X509_V_OK);
+    let accept = match &state.callback {
+        Some(cb) => cb(&VerifyInfo {
+            preverify_ok: outcome.is_ok(),
+            error,
+            depth: 0,
+            certificate,
+            intermediates,
+        }),
+        None => outcome.is_ok(),
+    };
+    match (accept, outcome) {
+        // OpenSSL keeps the failure recorded when the callback overrides it.
+        (true, _) => {
+            state.record(error);
+            Ok(())
+        }
+        (false, Err(code)) => {
+            state.record(code);
+            Err(code)
+        }
+        (false, Ok(())) => {
+            state.record(VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION);
+            Err(VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION)
+        }
+    }
+}
 
 /// The verifier of a context's client configuration, shared by all its connections (rustls
 /// resumes a session only under the verifier that made it). Each connection's mode and
-/// result live in its [`ClientState`](crate::client_state::ClientState), reached through
+/// result live in its [`ConnState`](crate::conn_state::ConnState), reached through
 /// the calling thread.
 #[derive(Debug)]
 pub(crate) struct ConnectionVerifier {
@@ -49,7 +118,7 @@ impl ServerCertVerifier for ConnectionVerifier {
         };
         // Outside a call hs-core drives (rustls used directly with this configuration):
         // verify fully and record nothing.
-        let state = crate::client_state::current();
+        let state = crate::conn_state::current();
         let (enforce, check_name) = state
             .as_ref()
             .map_or((true, true), |s| (s.enforce, s.check_name));
@@ -60,20 +129,19 @@ impl ServerCertVerifier for ConnectionVerifier {
             )) if !check_name => Ok(ServerCertVerified::assertion()),
             other => other,
         };
-        let code = match &outcome {
-            Ok(_) => VerifyCode::X509_V_OK,
-            Err(rustls::Error::InvalidCertificate(e)) => {
-                verify_code_for(e, matches!(server_name, ServerName::IpAddress(_)))
-            }
-            Err(_) => VerifyCode::X509_V_ERR_UNSPECIFIED,
+        let ip = matches!(server_name, ServerName::IpAddress(_));
+        let checked = match &outcome {
+            Ok(_) => Ok(()),
+            Err(rustls::Error::InvalidCertificate(e)) => Err(verify_code_for(e, ip)),
+            Err(_) => Err(VerifyCode::X509_V_ERR_UNSPECIFIED),
         };
-        if let Some(state) = &state {
-            state.record(code);
-        }
-        if enforce {
-            outcome
-        } else {
-            Ok(ServerCertVerified::assertion())
+        let decided = decide(state.as_deref(), checked, end_entity, intermediates);
+        match (enforce, decided, outcome) {
+            (false, _, _) | (true, Ok(()), _) => Ok(ServerCertVerified::assertion()),
+            (true, Err(_), Err(e)) => Err(e),
+            (true, Err(_), Ok(_)) => Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            )),
         }
     }
 
@@ -147,5 +215,81 @@ pub(crate) fn verify_code_for(e: &CertificateError, ip_name: bool) -> VerifyCode
             VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION
         }
         _ => VerifyCode::X509_V_ERR_UNSPECIFIED,
+    }
+}
+
+/// The client-certificate verifier of a context's server configuration: rustls' own, with the
+/// connection's callback and result around it (see [`decide`]).
+#[derive(Debug)]
+pub(crate) struct ClientAuthVerifier {
+    inner: Arc<dyn ClientCertVerifier>,
+}
+
+impl ClientAuthVerifier {
+    pub(crate) fn new(inner: Arc<dyn ClientCertVerifier>) -> Arc<ClientAuthVerifier> {
+        Arc::new(ClientAuthVerifier { inner })
+    }
+}
+
+impl ClientCertVerifier for ClientAuthVerifier {
+    fn offer_client_auth(&self) -> bool {
+        self.inner.offer_client_auth()
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.inner.client_auth_mandatory()
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        self.inner.root_hint_subjects()
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        let outcome = self
+            .inner
+            .verify_client_cert(end_entity, intermediates, now);
+        let checked = match &outcome {
+            Ok(_) => Ok(()),
+            Err(rustls::Error::InvalidCertificate(e)) => Err(verify_code_for(e, false)),
+            Err(_) => Err(VerifyCode::X509_V_ERR_UNSPECIFIED),
+        };
+        let state = crate::conn_state::current();
+        match (
+            decide(state.as_deref(), checked, end_entity, intermediates),
+            outcome,
+        ) {
+            (Ok(()), _) => Ok(ClientCertVerified::assertion()),
+            (Err(_), Err(e)) => Err(e),
+            (Err(_), Ok(_)) => Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            )),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
     }
 }

@@ -481,3 +481,135 @@ fn read_client_hello_reports_sni_alpn_and_offered_versions_before_answering() {
     let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
     assert!(cl.ok() && sl.ok());
 }
+
+#[test]
+fn the_verify_callback_sees_the_outcome_and_can_override_a_failure() {
+    use std::sync::{Arc, Mutex};
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let client = stranger
+        .client_builder()
+        .verify_callback(move |info| {
+            log.lock()
+                .unwrap()
+                .push((info.preverify_ok, info.error, info.depth));
+            true // accept whatever the chain's outcome
+        })
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &p256().server_context());
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok(), "{:?}", cl.result);
+    let code = VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    assert_eq!(*seen.lock().unwrap(), vec![(false, code, 0)]);
+    assert_eq!(
+        c.verify_result(),
+        code,
+        "the failure stays recorded, as in OpenSSL"
+    );
+}
+
+#[test]
+fn the_verify_callback_can_reject_a_certificate_that_verified() {
+    let pki = p256();
+    let client = pki
+        .client_builder()
+        .verify_callback(|_| false)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &pki.server_context());
+    let (cl, _) = handshake(&mut c, &mut s);
+    assert_eq!(
+        cl.err().reason(),
+        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED)
+    );
+    assert_eq!(
+        c.verify_result(),
+        VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION
+    );
+    // A per-connection callback replaces the context's.
+    let (mut c, mut s) = pair(&client, &pki.server_context());
+    c.set_verify_callback(std::sync::Arc::new(|info: &hs_core::VerifyInfo<'_>| {
+        info.preverify_ok
+    }));
+    assert!(handshake(&mut c, &mut s).0.ok());
+}
+
+#[test]
+fn a_server_verify_callback_decides_on_client_certificates() {
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    let client = p256()
+        .client_builder()
+        .certificate_chain_pem(stranger.client().chain_pem.as_bytes())
+        .and_then(|b| b.private_key_pem(stranger.client().key_pem.as_bytes()))
+        .unwrap()
+        .build()
+        .unwrap();
+    let server = p256()
+        .server_builder()
+        .verify_mode(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT)
+        .verify_callback(|info| !info.preverify_ok && info.depth == 0)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &server);
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok(), "{:?}", sl.result);
+    assert_eq!(
+        s.verify_result(),
+        VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    );
+    assert!(s.peer_certificates().is_some());
+}
+
+#[test]
+fn shutdown_before_the_handshake_is_shutdown_while_in_init_once_a_role_is_set() {
+    let pki = p256();
+    let mut io = hs_bio::Duplex::new(hs_bio::MemBio::new(), hs_bio::MemBio::new());
+    let mut none = Ssl::new(&pki.client_context());
+    assert_eq!(
+        none.shutdown(&mut io).unwrap_err().reason(),
+        Some(Reason::SSL_R_UNINITIALIZED)
+    );
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    for ssl in [&mut c, &mut s] {
+        assert_eq!(
+            ssl.shutdown(&mut io).unwrap_err().reason(),
+            Some(Reason::SSL_R_SHUTDOWN_WHILE_IN_INIT)
+        );
+    }
+    assert!(io.writer().data().is_empty(), "nothing written");
+}
+
+#[test]
+fn an_ignored_unexpected_eof_and_a_fatal_alert_mark_the_peer_as_closed() {
+    let pki = p256();
+    // SSL_OP_IGNORE_UNEXPECTED_EOF: EOF after the handshake reads as a clean close.
+    let client = pki
+        .client_builder()
+        .ignore_unexpected_eof(true)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client, &pki.server_context());
+    let (c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let mut c_io = Some(c_io);
+    let (cl, sl) = drive(&mut c, c_io.as_mut().unwrap(), &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+    let mut c_io = c_io.take().unwrap();
+    drop(s_io); // the server's end goes away without close_notify
+    let e = loop {
+        match c.read(&mut c_io, &mut [0u8; 16]) {
+            Err(e) if e.is_retry() => continue,
+            other => break other.unwrap_err(),
+        }
+    };
+    assert_eq!(e.code(), ErrorCode::ZeroReturn);
+    assert_eq!(c.shutdown_flags(), (false, true));
+
+    // A fatal alert received sets the received flag too.
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    let (mut c, mut s) = pair(&stranger.client_context(), &pki.server_context());
+    let (_, sl) = handshake(&mut c, &mut s);
+    assert_eq!(sl.err().alert(), Some(Alert::received(48)));
+    assert_eq!(s.shutdown_flags(), (false, true));
+}

@@ -398,3 +398,24 @@ fn key_update_between_records_loses_nothing() {
         assert_eq!(all, b"beforeafter");
     }
 }
+
+#[test]
+fn a_peer_that_restarts_its_handshake_after_our_close_notify_gets_a_clean_error() {
+    // hs-ffi's SSL_clear sequence: the client starts over on the same transport while the
+    // server waits for its close_notify; the server's second shutdown reads a ClientHello
+    // and an alert where it expects records of the old connection.
+    let pki = pki(KeyType::EcdsaP256);
+    let (mut client, mut server) = pair(&pki.client_context(), &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
+    assert!(c.ok() && s.ok());
+    assert_eq!(server.shutdown(&mut s_io).unwrap(), ShutdownState::Sent);
+    let mut fresh = Ssl::new(&pki.client_context());
+    fresh.set_connect_state("localhost").unwrap();
+    let e = fresh.write(&mut c_io, b"x").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
+    for _ in 0..3 {
+        let e = server.shutdown(&mut s_io).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
+    }
+}

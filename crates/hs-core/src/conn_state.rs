@@ -1,4 +1,5 @@
-//! Per-connection client state that rustls' shared callbacks reach through the calling thread.
+//! Per-connection state that rustls' shared callbacks (certificate verifiers, the client
+//! session store) reach through the calling thread.
 //!
 //! rustls allows a client session to be resumed only by a connection whose configuration has
 //! the very same certificate verifier (`Arc` identity), and it asks its session store by
@@ -6,8 +7,9 @@
 //! one session, `SSL_get1_session` returns what this connection received, and
 //! `SSL_get_verify_result` reports this connection's verification. So every [`Context`]
 //! builds one verifier and one store, shared by all its connections, and hs-core installs the
-//! connection's [`ClientState`] in a thread-local for the duration of each call into rustls
-//! that can verify or touch sessions (`ClientConnection::new`, `process_new_packets`). rustls
+//! connection's [`ConnState`] in a thread-local for the duration of each call into rustls
+//! that can verify or touch sessions (`ClientConnection::new`, `process_new_packets`; on
+//! servers, which verify client certificates the same way, `process_new_packets`). rustls
 //! calls both synchronously, on the caller's thread, so the state it sees is always the state
 //! of the connection being driven. No configuration is cloned per connection.
 //!
@@ -18,27 +20,45 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
 use crate::session::ConnectionStore;
-use crate::VerifyCode;
+use crate::{VerifyCallback, VerifyCode};
 
 /// No verification has happened yet.
 const UNSET: i32 = -1;
 
-/// One client connection's verification settings and result, and its sessions.
-#[derive(Debug)]
-pub(crate) struct ClientState {
+/// One connection's verification settings and result, and (clients) its sessions.
+pub(crate) struct ConnState {
     /// Fail the handshake on a bad certificate (`SSL_VERIFY_PEER`).
     pub(crate) enforce: bool,
     /// Check the certificate against the server name (a name was given to verify).
     pub(crate) check_name: bool,
+    /// The verify callback in force for this connection (`SSL_set_verify`).
+    pub(crate) callback: Option<VerifyCallback>,
     result: AtomicI32,
     pub(crate) store: ConnectionStore,
 }
 
-impl ClientState {
-    pub(crate) fn new(enforce: bool, check_name: bool, store: ConnectionStore) -> Arc<ClientState> {
-        Arc::new(ClientState {
+impl std::fmt::Debug for ConnState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnState")
+            .field("enforce", &self.enforce)
+            .field("check_name", &self.check_name)
+            .field("callback", &self.callback.is_some())
+            .field("result", &self.verify_result())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnState {
+    pub(crate) fn new(
+        enforce: bool,
+        check_name: bool,
+        callback: Option<VerifyCallback>,
+        store: ConnectionStore,
+    ) -> Arc<ConnState> {
+        Arc::new(ConnState {
             enforce,
             check_name,
+            callback,
             result: AtomicI32::new(UNSET),
             store,
         })
@@ -59,13 +79,13 @@ impl ClientState {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<Arc<ClientState>>> = const { RefCell::new(None) };
+    static CURRENT: RefCell<Option<Arc<ConnState>>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` with `state` as the current client connection's state, restoring whatever was
 /// current before (so a callback that drives another connection cannot confuse the two).
-pub(crate) fn with_state<R>(state: &Arc<ClientState>, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Arc<ClientState>>);
+pub(crate) fn with_state<R>(state: &Arc<ConnState>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<ConnState>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let previous = self.0.take();
@@ -78,7 +98,7 @@ pub(crate) fn with_state<R>(state: &Arc<ClientState>, f: impl FnOnce() -> R) -> 
 }
 
 /// The state of the client connection being driven on this thread, if any.
-pub(crate) fn current() -> Option<Arc<ClientState>> {
+pub(crate) fn current() -> Option<Arc<ConnState>> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
@@ -88,8 +108,8 @@ mod tests {
 
     #[test]
     fn state_is_current_only_inside_the_call_and_nests() {
-        let a = ClientState::new(true, true, ConnectionStore::new(None));
-        let b = ClientState::new(false, false, ConnectionStore::new(None));
+        let a = ConnState::new(true, true, None, ConnectionStore::new(None));
+        let b = ConnState::new(false, false, None, ConnectionStore::new(None));
         assert!(current().is_none());
         with_state(&a, || {
             assert!(current().is_some_and(|s| s.enforce));
@@ -101,7 +121,7 @@ mod tests {
 
     #[test]
     fn result_is_unset_until_recorded() {
-        let s = ClientState::new(true, true, ConnectionStore::new(None));
+        let s = ConnState::new(true, true, None, ConnectionStore::new(None));
         assert_eq!(s.verify_result(), None);
         s.record(VerifyCode::X509_V_OK);
         assert_eq!(s.verify_result(), Some(VerifyCode::X509_V_OK));
