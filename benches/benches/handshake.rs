@@ -22,8 +22,8 @@ use hs_benches::pki::{CertKind, Pki};
 fn config() -> Criterion {
     let c = Criterion::default();
     if hs_benches::quick() {
-        c.warm_up_time(Duration::from_millis(100))
-            .measurement_time(Duration::from_millis(250))
+        c.warm_up_time(Duration::from_millis(50))
+            .measurement_time(Duration::from_millis(150))
             .sample_size(10)
             .nresamples(2000)
             .without_plots()

@@ -5,7 +5,7 @@
 //! `target/hs-bench/latency.json` in the report's shape.
 //!
 //! The implementations take turns, one handshake each, so that a slow phase of the machine
-//! hits them all alike. Each server (the same implementation as its client) answers one byte
+//! hits them all alike, in an order rotated every round (see `turn_order`). Each server (the same implementation as its client) answers one byte
 //! after its handshake and closes; the client reads that byte (untimed) before the next
 //! handshake, so no two handshakes overlap. The server closes first, so the client's ports
 //! are not left in TIME_WAIT.
@@ -124,6 +124,14 @@ fn sync_server(k: usize, s: &Setup, tcp: TcpStream) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// The order of the implementations in round `round`: rotated every round, so that each
+/// follows each of the others equally often. A fixed order is biased: hs and rustls share
+/// rustls' and aws-lc's code, so whichever runs right after the other finds it in the
+/// caches, and whichever runs right after OpenSSL does not.
+fn turn_order(round: usize) -> impl Iterator<Item = usize> {
+    (0..IMPLS).map(move |j| (round + j) % IMPLS)
+}
+
 fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
 }
@@ -147,10 +155,10 @@ fn run_sync(setup: &Arc<Setup>, warmup: usize, n: usize) -> Result<Vec<Histogram
     }
     let mut hists: Vec<Histogram<u64>> = (0..IMPLS).map(|_| histogram()).collect();
     for i in 0..warmup + n {
-        for (k, h) in hists.iter_mut().enumerate() {
+        for k in turn_order(i) {
             let took = sync_client(k, setup, servers[k].0)?;
             if i >= warmup {
-                h.record(took.as_nanos() as u64)?;
+                hists[k].record(took.as_nanos() as u64)?;
             }
         }
     }
@@ -241,12 +249,12 @@ fn run_async(setup: &Arc<Setup>, warmup: usize, n: usize) -> Result<Vec<Histogra
         }
         let mut hists: Vec<Histogram<u64>> = (0..IMPLS).map(|_| histogram()).collect();
         for i in 0..warmup + n {
-            for (k, h) in hists.iter_mut().enumerate() {
+            for k in turn_order(i) {
                 let took = tokio::time::timeout(IO_TIMEOUT, async_client(k, setup, addrs[k]))
                     .await
                     .map_err(|_| "an async handshake timed out")??;
                 if i >= warmup {
-                    h.record(took.as_nanos() as u64)?;
+                    hists[k].record(took.as_nanos() as u64)?;
                 }
             }
         }
