@@ -1,17 +1,20 @@
-//! C callbacks that hs-core calls during a handshake (ALPN selection, servername).
+//! C callbacks that hs-core calls during a handshake (ALPN selection, servername,
+//! certificate verification).
 //!
 //! They run inside an I/O call of the same SSL, whose state is locked at that moment; the
 //! thread-local here tells the few calls a callback may make on that SSL
-//! (`SSL_get_servername`, `SSL_set_SSL_CTX`) where to find their answer instead.
+//! (`SSL_get_servername`, `SSL_set_SSL_CTX`) where to find their answer instead, and makes
+//! any other call on that SSL fail instead of deadlocking.
 
 use std::cell::{Cell, RefCell};
 use std::ffi::CString;
 
-use hs_core::{AlpnChoice, ClientHelloInfo, Context, HelloDecision};
+use hs_core::{AlpnChoice, ClientHelloInfo, Context, HelloDecision, VerifyCallback, VerifyInfo};
 use libc::{c_char, c_int, c_uint, c_void};
 
 use crate::ctx::{AlpnSelectCb, ServernameCb, SslCtx};
 use crate::ssl::SslObj;
+use crate::x509::{X509StoreCtx, X509};
 
 const SSL_TLSEXT_ERR_OK: c_int = 0;
 const SSL_TLSEXT_ERR_ALERT_FATAL: c_int = 2;
@@ -131,6 +134,32 @@ pub(crate) fn alpn_select(cb: AlpnSelectCb, arg: usize, offered: &[Vec<u8>]) -> 
     }
 }
 
+/// The C verify callback (`SSL_verify_cb`), as a hs verify callback: called with
+/// `preverify_ok` and an `X509_STORE_CTX` answering the error, the depth (0) and the
+/// end-entity certificate; a non-zero return accepts the certificate, as OpenSSL reads it.
+pub(crate) fn verify_callback(
+    cb: unsafe extern "C" fn(c_int, *mut X509StoreCtx) -> c_int,
+) -> VerifyCallback {
+    std::sync::Arc::new(move |info: &VerifyInfo<'_>| verify(cb, info))
+}
+
+fn verify(
+    cb: unsafe extern "C" fn(c_int, *mut X509StoreCtx) -> c_int,
+    info: &VerifyInfo<'_>,
+) -> bool {
+    let mut store = X509StoreCtx {
+        error: info.error.0,
+        depth: c_int::try_from(info.depth).unwrap_or(c_int::MAX),
+        current_cert: X509::new(info.certificate.to_vec()),
+        ssl: CURRENT.with(Cell::get),
+    };
+    // SAFETY: the application registered `cb` with SSL_CTX_set_verify / SSL_set_verify; it
+    // gets OpenSSL's arguments, and `store` (with the certificate it owns) outlives the call.
+    let r = unsafe { cb(c_int::from(info.preverify_ok), &mut store) };
+    X509::release(store.current_cert);
+    r != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +242,101 @@ mod tests {
             SSL_CTX_free(cctx);
             SSL_CTX_free(sctx);
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// What the re-entering verify callback saw: (preverify_ok, error, depth, leaf DER
+    /// length, SSL_get_version failed, SSL_get_ex_data worked, calls).
+    type Seen = (c_int, c_int, c_int, c_int, bool, bool, c_int);
+
+    static VERIFY_SEEN: std::sync::Mutex<Seen> =
+        std::sync::Mutex::new((0, 0, 0, 0, false, false, 0));
+
+    unsafe extern "C" fn reentering_verify_cb(ok: c_int, store: *mut X509StoreCtx) -> c_int {
+        use crate::x509::*;
+        // SAFETY: OpenSSL's callback contract: a live store context for the call.
+        unsafe {
+            let ssl: *mut SslObj =
+                X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()).cast();
+            let cert = X509_STORE_CTX_get_current_cert(store);
+            let mut seen = VERIFY_SEEN.lock().unwrap();
+            *seen = (
+                ok,
+                X509_STORE_CTX_get_error(store),
+                X509_STORE_CTX_get_error_depth(store),
+                i2d_X509(cert, std::ptr::null_mut()),
+                SSL_get_version(ssl).is_null(),
+                SSL_get_ex_data(ssl, 0) as usize == 7,
+                seen.6 + 1,
+            );
+        }
+        1
+    }
+
+    #[test]
+    fn a_verify_callback_overrides_an_unknown_ca_and_reentering_its_ssl_gets_an_error() {
+        use std::io::Write as _;
+        let pki = hs_core::testing::TestPki::new("localhost");
+        let dir = std::env::temp_dir().join(format!("hs-ffi-verify-cb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let chain = dir.join("chain.pem");
+        let key = dir.join("key.pem");
+        std::fs::File::create(&chain)
+            .unwrap()
+            .write_all(pki.server().chain_pem.as_bytes())
+            .unwrap();
+        std::fs::File::create(&key)
+            .unwrap()
+            .write_all(pki.server().key_pem.as_bytes())
+            .unwrap();
+        let cpath = std::ffi::CString::new(chain.to_str().unwrap()).unwrap();
+        let kpath = std::ffi::CString::new(key.to_str().unwrap()).unwrap();
+        // SAFETY: every object is created here, used on this thread and freed once.
+        unsafe {
+            let sctx = SSL_CTX_new(TLS_server_method());
+            assert_eq!(SSL_CTX_use_certificate_chain_file(sctx, cpath.as_ptr()), 1);
+            assert_eq!(SSL_CTX_use_PrivateKey_file(sctx, kpath.as_ptr(), 1), 1);
+            // The client trusts nothing: the server's chain is of an unknown issuer.
+            let cctx = SSL_CTX_new(TLS_client_method());
+            SSL_CTX_set_verify(cctx, 1, Some(reentering_verify_cb));
+            let (c, s) = (SSL_new(cctx), SSL_new(sctx));
+            assert_eq!(SSL_set_ex_data(c, 0, 7usize as *mut c_void), 1);
+            let (mut cb, mut sb): (*mut Bio, *mut Bio) =
+                (std::ptr::null_mut(), std::ptr::null_mut());
+            assert_eq!(BIO_new_bio_pair(&mut cb, 0, &mut sb, 0), 1);
+            SSL_set_bio(c, cb, cb);
+            SSL_set_bio(s, sb, sb);
+            SSL_set_connect_state(c);
+            SSL_set_accept_state(s);
+            let mut done = (false, false);
+            for _ in 0..10 {
+                done.0 |= SSL_do_handshake(c) == 1;
+                done.1 |= SSL_do_handshake(s) == 1;
+            }
+            assert_eq!(
+                done,
+                (true, true),
+                "the callback's override completes the handshake"
+            );
+            let seen = *VERIFY_SEEN.lock().unwrap();
+            assert!(seen.3 > 100, "the current certificate is the leaf's DER");
+            assert_eq!(
+                (seen.0, seen.1, seen.2, seen.4, seen.5, seen.6),
+                (0, 20, 0, true, true, 1),
+                "one call, at depth 0, with the failure; SSL_get_version failed inside it, \
+                 SSL_get_ex_data worked"
+            );
+            assert_eq!(
+                SSL_get_verify_result(c),
+                20,
+                "the overridden failure stays recorded"
+            );
+            SSL_free(c);
+            SSL_free(s);
+            SSL_CTX_free(cctx);
+            SSL_CTX_free(sctx);
+        }
+        crate::err::clear_for_tests();
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

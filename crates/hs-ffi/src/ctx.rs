@@ -12,6 +12,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use crate::boundary::{bytes, cstr, ffi_fn, obj, obj_or_null};
 use crate::err::{self, ERR_LIB_SSL};
 use crate::ssl::{NewSessionCb, SslObj};
+use crate::x509::X509StoreCtx;
 
 pub(crate) const SSL_OP_IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
 pub(crate) const SSL_OP_NO_TICKET: u64 = 1 << 14;
@@ -67,8 +68,6 @@ pub(crate) struct Settings {
     pub(crate) system_roots: bool,
     pub(crate) verify_mode: c_int,
     pub(crate) verify_depth: c_int,
-    /// A verify callback was set: refused at the first handshake.
-    pub(crate) verify_callback: bool,
     pub(crate) options: u64,
     pub(crate) mode: u64,
     pub(crate) min_version: c_int,
@@ -91,7 +90,6 @@ impl Default for Settings {
             system_roots: false,
             verify_mode: 0,
             verify_depth: -1,
-            verify_callback: false,
             options: SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT,
             mode: SSL_MODE_AUTO_RETRY,
             min_version: 0,
@@ -153,9 +151,6 @@ impl Settings {
 
     /// Builds the hs context.
     pub(crate) fn build(&self, hooks: &Hooks) -> Result<Context, Error> {
-        if self.verify_callback {
-            return Err(verify_callback_refused());
-        }
         let mut b = Context::builder();
         if let Some(chain) = &self.chain {
             b = b.certificate_chain_der(chain.clone());
@@ -248,6 +243,9 @@ pub(crate) struct CtxInner {
     variants: Vec<(Settings, Context)>,
     ex_data: BTreeMap<c_int, usize>,
     pub(crate) new_session_cb: Option<NewSessionCb>,
+    /// `SSL_CTX_set_verify`'s callback, copied into each `SSL` at `SSL_new` as OpenSSL does
+    /// (so it is no setting of the hs context).
+    pub(crate) verify_cb: VerifyCb,
 }
 
 // SAFETY: the raw pointers kept here (ex_data values, callback arguments) are opaque values the
@@ -362,6 +360,7 @@ ffi_fn! {
                 variants: Vec::new(),
                 ex_data: BTreeMap::new(),
                 new_session_cb: None,
+                verify_cb: None,
             }),
             counters: Default::default(),
         }))
@@ -660,32 +659,16 @@ ffi_fn! {
     }
 }
 
-/// `SSL_verify_cb`.
-pub(crate) type VerifyCb = Option<unsafe extern "C" fn(c_int, *mut c_void) -> c_int>;
-
-/// The refusal of a verify callback: hs cannot call one during certificate verification,
-/// and running without it could accept certificates the application means to reject. So
-/// an SSL_CTX (or SSL) with a verify callback refuses to handshake: its first I/O call
-/// fails with `SSL_ERROR_SSL` and `ERR_R_UNSUPPORTED`.
-pub(crate) fn verify_callback_refused() -> Error {
-    Error::config(
-        Reason {
-            lib: hs_core::Lib::SSL,
-            code: err::ERR_R_UNSUPPORTED,
-        },
-        "verify callbacks are not supported by hs: the connection is refused rather than \
-         verified without the callback",
-    )
-}
+/// `SSL_verify_cb`: (preverify_ok, `X509_STORE_CTX *`) -> accept.
+pub(crate) type VerifyCb = Option<unsafe extern "C" fn(c_int, *mut X509StoreCtx) -> c_int>;
 
 ffi_fn! {
-    /// `SSL_CTX_set_verify` (with a callback, see [`verify_callback_refused`]).
+    /// `SSL_CTX_set_verify`: the mode, and the callback (NULL for none) that `SSL`s created
+    /// afterwards call during certificate verification (see `callbacks::verify`).
     fn SSL_CTX_set_verify(ctx: *mut SslCtx, mode: c_int, cb: VerifyCb) {
         let Some(c) = obj(ctx) else { return };
-        c.change(|s| {
-            s.verify_mode = mode;
-            s.verify_callback = cb.is_some();
-        });
+        c.change(|s| s.verify_mode = mode);
+        c.lock().verify_cb = cb;
     }
 }
 
@@ -1069,42 +1052,6 @@ mod tests {
             crate::err::clear_for_tests();
             let settings = (*ctx).lock().settings.clone();
             assert_eq!(settings.versions(), (Version::Tls12, Version::Tls13));
-            SSL_CTX_free(ctx);
-        }
-    }
-
-    unsafe extern "C" fn accept_everything(_ok: c_int, _store: *mut c_void) -> c_int {
-        1
-    }
-
-    #[test]
-    fn a_verify_callback_makes_the_connection_fail_closed_not_verify_without_it() {
-        use crate::bio::{BIO_new, BIO_s_mem};
-        use crate::ssl::*;
-        crate::err::clear_for_tests();
-        // SAFETY: every object is created here and freed once.
-        unsafe {
-            let ctx = SSL_CTX_new(TLS_client_method());
-            SSL_CTX_set_verify(ctx, 1, Some(accept_everything));
-            assert_eq!(crate::err::peek(), 0, "nothing stale on the queue");
-            assert_eq!(SSL_CTX_get_verify_mode(ctx), 1);
-            let ssl = SSL_new(ctx);
-            SSL_set_bio(ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
-            assert_eq!(SSL_connect(ssl), -1);
-            assert_eq!(SSL_get_error(ssl, -1), 1);
-            assert_eq!(
-                crate::err::peek(),
-                crate::err::pack(20, crate::err::ERR_R_UNSUPPORTED)
-            );
-            crate::err::clear_for_tests();
-            SSL_free(ssl);
-            // Without the callback the same context connects (here: waits for the server).
-            SSL_CTX_set_verify(ctx, 1, None);
-            let ssl = SSL_new(ctx);
-            SSL_set_bio(ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
-            assert_eq!(SSL_connect(ssl), -1);
-            assert_eq!(SSL_get_error(ssl, -1), 2, "WANT_READ");
-            SSL_free(ssl);
             SSL_CTX_free(ctx);
         }
     }

@@ -29,8 +29,6 @@ pub(crate) const ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED: i32 = 257 | ERR_R_FATAL;
 pub(crate) const ERR_R_INTERNAL_ERROR: i32 = 259 | ERR_R_FATAL;
 /// `ERR_R_PASSED_INVALID_ARGUMENT`.
 pub(crate) const ERR_R_PASSED_INVALID_ARGUMENT: i32 = 262 | ERR_RFLAG_COMMON;
-/// `ERR_R_UNSUPPORTED`.
-pub(crate) const ERR_R_UNSUPPORTED: i32 = 268 | ERR_RFLAG_COMMON;
 const ERR_SYSTEM_FLAG: u64 = 1 << 31;
 const ERR_TXT_STRING: c_int = 0x02;
 /// OpenSSL keeps 16 entries per thread and drops the oldest beyond that.

@@ -66,7 +66,7 @@
 //! The functions declared in `include/openssl/*.h` (every one is exported; nothing else is,
 //! except Rust-internal symbols hidden by a linker version script): methods and `SSL_CTX`
 //! (certificates and keys from PEM files or DER, trust from files, directories or the system
-//! store, verify mode, options, TLS 1.3 suites and TLS 1.2 cipher lists, groups, ALPN with a
+//! store, verify mode and verify callback, options, TLS 1.3 suites and TLS 1.2 cipher lists, groups, ALPN with a
 //! selection callback, the servername callback with `SSL_set_SSL_CTX`, session cache mode,
 //! the new-session callback, `sess_*` counters, ex_data), `SSL` (handshake on any BIO, the
 //! read/write/peek/shutdown family with `_ex` variants, `SSL_get_error` computed as OpenSSL 3
@@ -96,12 +96,6 @@
 //! * **SSLv2-compatible ClientHello and SSLv3**: not accepted; a server receiving an
 //!   SSLv2-format ClientHello fails with `SSL_R_WRONG_VERSION_NUMBER` and writes nothing
 //!   (OpenSSL 3 still parses that format to negotiate TLS).
-//! * **Verify callbacks** (`SSL_CTX_set_verify` / `SSL_set_verify` with a non-NULL callback):
-//!   hs cannot call them during verification, and verifying without them could accept a
-//!   certificate the application means to reject. So such an `SSL` refuses to connect: its
-//!   first I/O call fails with `SSL_ERROR_SSL` and `ERR_R_UNSUPPORTED` (an `SSL_set_verify`
-//!   with a callback after the handshake started only queues that error). The
-//!   `X509_STORE_CTX_*` accessors, useful only inside such callbacks, do not exist.
 //! * **`SSL_key_update(ssl, SSL_KEY_UPDATE_NOT_REQUESTED)`**: returns 0 with
 //!   `SSL_R_INVALID_KEY_UPDATE_TYPE`; hs always requests the peer's update.
 //! * Options other than `SSL_OP_NO_TICKET`, `SSL_OP_IGNORE_UNEXPECTED_EOF`,
@@ -122,10 +116,27 @@
 //! * `SSL_set_SSL_CTX` once the handshake has started, other than from the servername
 //!   callback, returns NULL with `SSL_R_STILL_IN_INIT` (the engine cannot change its
 //!   configuration mid-connection).
+//! * **Verify callbacks** (`SSL_CTX_set_verify` / `SSL_set_verify` with a callback) are
+//!   called **once per verification, for the end-entity certificate (depth 0), with the
+//!   outcome for the whole chain** (hs verifies a chain in one step); OpenSSL calls them once
+//!   per certificate, from the root down. So where OpenSSL shows a failure at the depth where
+//!   it arose (an unknown issuer of the intermediate: depth 1) and then, if the callback
+//!   accepted it, calls depth 0 with `preverify_ok` 1, hs shows it at depth 0 with
+//!   `preverify_ok` 0; and a callback that fails a chain at depth 2 or 1 under OpenSSL is
+//!   asked (and fails it) at depth 0 under hs. A callback that returns `preverify_ok`,
+//!   overrides a failure, or rejects a certificate decides the same either way, on clients
+//!   and on servers verifying client certificates; an overridden failure stays in
+//!   `SSL_get_verify_result`. The `X509_STORE_CTX` it gets answers
+//!   `X509_STORE_CTX_get_error`, `X509_STORE_CTX_get_error_depth` (0),
+//!   `X509_STORE_CTX_get_current_cert` (the leaf, owned by the store context: not to be
+//!   freed) and `X509_STORE_CTX_get_ex_data` at `SSL_get_ex_data_X509_STORE_CTX_idx()` (the
+//!   `SSL`; NULL at other indexes, where nothing can be stored). Inside the callback the
+//!   `SSL` answers `SSL_get_ex_data` / `SSL_set_ex_data` and `SSL_get_SSL_CTX`; any other
+//!   call on it fails with `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` (never a deadlock).
+//!   `SSL_CTX_set_verify_depth` is recorded only (webpki bounds the chain length itself).
 //! * Not exported at all (rather than pretending): `SSL_CTX_sess_set_remove_cb`,
 //!   `SSL_CTX_set_info_callback`, `SSL_set_info_callback`, `SSL_CTX_set_keylog_callback`,
-//!   `SSL_get_state`, `X509_STORE_CTX_get_error`, `X509_STORE_CTX_get_error_depth`,
-//!   `X509_STORE_CTX_get_current_cert`.
+//!   `SSL_get_state`, `X509_STORE_CTX_set_error`, `X509_STORE_CTX_set_ex_data`.
 //!
 //! ## Where hs still behaves differently from OpenSSL 3.0
 //!
@@ -147,6 +158,13 @@
 //!   decode_error alert where OpenSSL waits for more (`WANT_READ`).
 //! * A TLS 1.2 server requiring a client certificate sends certificate_required (116)
 //!   where OpenSSL sends handshake_failure (40).
+//! * A verify callback that fails a chain which verified: `SSL_get_verify_result` gives
+//!   `X509_V_ERR_APPLICATION_VERIFICATION` (50) and the peer receives access_denied (49);
+//!   OpenSSL records `X509_V_ERR_UNSPECIFIED` (1) and sends internal_error (80).
+//! * A server with `SSL_VERIFY_PEER` and no trusted certificate at all fails its handshake
+//!   with `SSL_R_BAD_VALUE` (rustls needs a trust anchor to ask for client certificates);
+//!   OpenSSL asks, and the client certificate then fails verification (which a verify
+//!   callback may override).
 //! * After a TLS 1.3 resumption the server sends two tickets (OpenSSL: one), so a client's
 //!   new-session callback runs twice.
 //! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's

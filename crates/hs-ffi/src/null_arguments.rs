@@ -372,6 +372,23 @@ fn bio_session_cipher_and_x509_functions_refuse_null() {
             0
         )
         .is_null())));
+        assert!(queued_null(|| assert_eq!(
+            X509_STORE_CTX_get_error(null()),
+            0
+        )));
+        assert!(queued_null(|| assert_eq!(
+            X509_STORE_CTX_get_error_depth(null()),
+            0
+        )));
+        assert!(queued_null(|| assert!(X509_STORE_CTX_get_current_cert(
+            null()
+        )
+        .is_null())));
+        assert!(queued_null(|| assert!(X509_STORE_CTX_get_ex_data(
+            null(),
+            0
+        )
+        .is_null())));
         assert_eq!(OPENSSL_sk_num(null()), -1);
         assert!(OPENSSL_sk_value(null(), 0).is_null());
         ERR_print_errors_fp(null_mut());

@@ -56,6 +56,8 @@ struct Inner {
     host: Option<String>,
     alpn: Option<Vec<Vec<u8>>>,
     verify_mode: Option<c_int>,
+    /// The verify callback (from the SSL_CTX at `SSL_new`, or `SSL_set_verify`).
+    verify_cb: ctx::VerifyCb,
     offer: *mut SslSession,
     rbio: *mut Bio,
     wbio: *mut Bio,
@@ -273,6 +275,9 @@ fn ensure_core(g: &mut Inner) -> Result<(), Error> {
     if let Some(m) = g.verify_mode {
         s.set_verify_mode(VerifyMode(m & 0x7));
     }
+    if let Some(cb) = g.verify_cb {
+        s.set_verify_callback(crate::callbacks::verify_callback(cb));
+    }
     if let Some(a) = &g.alpn {
         let a: Vec<&[u8]> = a.iter().map(Vec::as_slice).collect();
         s.set_alpn_protocols(&a);
@@ -343,7 +348,10 @@ ffi_fn! {
     fn SSL_new(ctx: *mut SslCtx) -> *mut SslObj = std::ptr::null_mut(); {
         let Some(c) = obj(ctx) else { return std::ptr::null_mut() };
         c.up_ref();
-        let settings = c.lock().settings.clone();
+        let (settings, verify_cb) = {
+            let cg = c.lock();
+            (cg.settings.clone(), cg.verify_cb)
+        };
         let role = match c.role {
             1 => Role::Client,
             2 => Role::Server,
@@ -363,6 +371,7 @@ ffi_fn! {
                 host: None,
                 alpn: None,
                 verify_mode: None,
+                verify_cb,
                 offer: std::ptr::null_mut(),
                 rbio: std::ptr::null_mut(),
                 wbio: std::ptr::null_mut(),
@@ -1168,16 +1177,17 @@ ffi_fn! {
 }
 
 ffi_fn! {
-    /// `SSL_set_verify` (a callback is refused as for `SSL_CTX_set_verify`).
+    /// `SSL_set_verify`: a NULL callback keeps the one in force, as OpenSSL.
     fn SSL_set_verify(ssl: *mut SslObj, mode: c_int, cb: ctx::VerifyCb) {
         with(ssl, (), |g| {
-            g.settings.verify_callback = cb.is_some();
             if let Some(c) = g.core.as_mut() {
                 c.set_verify_mode(VerifyMode(mode & 0x7));
-                if cb.is_some() {
-                    // Too late to refuse the connection: say so on the queue.
-                    err::push_error(&ctx::verify_callback_refused());
+                if let Some(cb) = cb {
+                    c.set_verify_callback(crate::callbacks::verify_callback(cb));
                 }
+            }
+            if cb.is_some() {
+                g.verify_cb = cb;
             }
             g.verify_mode = Some(mode);
         })

@@ -162,6 +162,64 @@ fn names(cert: &[u8]) -> Option<(String, String)> {
     Some((oneline(issuer)?, oneline(subject)?))
 }
 
+/// `X509_STORE_CTX`: what a verify callback is shown, valid during the callback only.
+///
+/// hs verifies a chain in one step, so the callback sees the end-entity certificate
+/// (depth 0) with the outcome for the whole chain.
+pub(crate) struct X509StoreCtx {
+    pub(crate) error: c_int,
+    pub(crate) depth: c_int,
+    /// Owned by the store context (one reference, released after the callback).
+    pub(crate) current_cert: *mut X509,
+    /// The SSL whose certificate is verified (ex_data index [`SSL_STORE_CTX_IDX`]).
+    pub(crate) ssl: *mut crate::ssl::SslObj,
+}
+
+/// `SSL_get_ex_data_X509_STORE_CTX_idx()`: the store context's ex_data index holding the
+/// SSL. OpenSSL allocates it on first use, which in a process that allocates no other
+/// `X509_STORE_CTX` index gives 0; hs allocates none, so it is always 0.
+const SSL_STORE_CTX_IDX: c_int = 0;
+
+ffi_fn! {
+    /// `SSL_get_ex_data_X509_STORE_CTX_idx`: the index under which a store context shows
+    /// its SSL.
+    fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int = -1; {
+        SSL_STORE_CTX_IDX
+    }
+}
+
+ffi_fn! {
+    /// `X509_STORE_CTX_get_ex_data`: the SSL at `SSL_get_ex_data_X509_STORE_CTX_idx()`,
+    /// NULL at any other index (nothing else can be stored there).
+    fn X509_STORE_CTX_get_ex_data(ctx: *const X509StoreCtx, idx: c_int) -> *mut c_void = std::ptr::null_mut(); {
+        match obj(ctx) {
+            Some(c) if idx == SSL_STORE_CTX_IDX => c.ssl.cast(),
+            _ => std::ptr::null_mut(),
+        }
+    }
+}
+
+ffi_fn! {
+    /// `X509_STORE_CTX_get_error`: `X509_V_OK` or the verification failure.
+    fn X509_STORE_CTX_get_error(ctx: *const X509StoreCtx) -> c_int = 0; {
+        obj(ctx).map_or(0, |c| c.error)
+    }
+}
+
+ffi_fn! {
+    /// `X509_STORE_CTX_get_error_depth`: always 0 (see [`X509StoreCtx`]).
+    fn X509_STORE_CTX_get_error_depth(ctx: *const X509StoreCtx) -> c_int = 0; {
+        obj(ctx).map_or(0, |c| c.depth)
+    }
+}
+
+ffi_fn! {
+    /// `X509_STORE_CTX_get_current_cert`: owned by the store context, not to be freed.
+    fn X509_STORE_CTX_get_current_cert(ctx: *const X509StoreCtx) -> *mut X509 = std::ptr::null_mut(); {
+        obj(ctx).map_or(std::ptr::null_mut(), |c| c.current_cert)
+    }
+}
+
 ffi_fn! {
     /// `X509_free`.
     fn X509_free(x: *mut X509) {

@@ -38,9 +38,11 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// PEM files for the programs: CA, server chain (leaf + intermediate), server key, client
-/// chain, client key. Programs take the first three; client_auth.c all five.
-fn pki_files(dir: &Path) -> [PathBuf; 5] {
+/// chain, client key, and the root of another PKI (trusting it, the others are of an
+/// unknown issuer). Programs take the first three; client_auth.c five, verify_callback.c all.
+fn pki_files(dir: &Path) -> [PathBuf; 6] {
     let pki = hs_core::testing::TestPki::new("localhost");
+    let other = hs_core::testing::TestPki::new("localhost");
     let files = [
         ("ca.pem", pki.ca_pem().to_vec()),
         ("chain.pem", pki.server().chain_pem.clone().into_bytes()),
@@ -50,6 +52,7 @@ fn pki_files(dir: &Path) -> [PathBuf; 5] {
             pki.client().chain_pem.clone().into_bytes(),
         ),
         ("client-key.pem", pki.client().key_pem.clone().into_bytes()),
+        ("other-ca.pem", other.ca_pem().to_vec()),
     ];
     files.map(|(name, data)| {
         let path = dir.join(name);
@@ -60,7 +63,7 @@ fn pki_files(dir: &Path) -> [PathBuf; 5] {
 
 /// CA, server chain, server key.
 fn pki(dir: &Path) -> [PathBuf; 3] {
-    let [ca, chain, key, _, _] = pki_files(dir);
+    let [ca, chain, key, _, _, _] = pki_files(dir);
     [ca, chain, key]
 }
 
@@ -234,6 +237,12 @@ fn client_certificates_are_requested_verified_and_reported_as_libssl() {
 
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn verify_callbacks_see_the_depth_0_outcome_and_override_or_reject_as_libssl() {
+    same_trace_three_ways("verify_callback");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn bio_return_values_retry_flags_ctrls_and_the_error_queue_match_libssl() {
     same_trace_three_ways("bio_err");
 }
@@ -353,6 +362,7 @@ fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_me
         "bio_err",
         "callbacks",
         "client_auth",
+        "verify_callback",
     ] {
         let dir = scratch(&format!("valgrind-{name}"));
         let args = pki_files(&dir).to_vec();

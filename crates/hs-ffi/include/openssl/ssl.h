@@ -320,6 +320,7 @@ uint64_t SSL_clear_options(SSL *s, uint64_t op);
 uint64_t SSL_get_options(const SSL *s);
 int SSL_set_ex_data(SSL *ssl, int idx, void *data);
 void *SSL_get_ex_data(const SSL *ssl, int idx);
+int SSL_get_ex_data_X509_STORE_CTX_idx(void);
 int SSL_key_update(SSL *s, int updatetype);
 
 #ifdef __cplusplus

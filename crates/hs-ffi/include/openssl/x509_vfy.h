@@ -41,6 +41,13 @@ extern "C" {
 
 const char *X509_verify_cert_error_string(long n);
 
+/* Inside a verify callback (SSL_CTX_set_verify): hs calls it once, for the end-entity
+   certificate (depth 0), with the outcome for the whole chain. */
+int X509_STORE_CTX_get_error(const X509_STORE_CTX *ctx);
+int X509_STORE_CTX_get_error_depth(const X509_STORE_CTX *ctx);
+X509 *X509_STORE_CTX_get_current_cert(const X509_STORE_CTX *ctx);
+void *X509_STORE_CTX_get_ex_data(const X509_STORE_CTX *ctx, int idx);
+
 #ifdef __cplusplus
 }
 #endif
