@@ -13,13 +13,11 @@ use crate::ctx::*;
 use crate::err::*;
 use crate::ssl::*;
 
-/// Whether `SSL_clear` is in the mix. It is not, for now: with it, seed 2 reaches (step 518,
-/// an `SSL_read` after both sides were cleared mid-connection over the same BIO pair) a
-/// second `Connection::process_new_packets` after rustls had sent a fatal alert, which
-/// trips rustls' `debug_assert!(!self.sent_fatal_alert)` (common_state.rs) inside hs-core's
-/// `read_and_process`: an hs-core defect, reported to its maintainer. Set to `true` to
-/// reproduce it.
-const CLEAR: bool = false;
+/// Whether `SSL_clear` is in the mix. It is: seed 2 once reached (step 518, an `SSL_read`
+/// after both sides were cleared mid-connection over the same BIO pair) a second
+/// `process_new_packets` after rustls had sent a fatal alert, which tripped a rustls debug
+/// assertion; hs builds rustls without debug assertions since, and this pins that sequence.
+const CLEAR: bool = true;
 
 struct Rng(u64);
 

@@ -143,15 +143,12 @@
 //! These come from the engine (hs-core / rustls), not from this C layer, which does not
 //! paper over them; the C tests leave these calls out of the compared traces:
 //!
-//! * `SSL_shutdown` on an `SSL` with a role but no handshake call yet: `SSL_R_UNINITIALIZED`
-//!   (276) where OpenSSL says `SSL_R_SHUTDOWN_WHILE_IN_INIT` (407).
 //! * A plaintext close_notify received mid-handshake: the first `SSL_do_handshake` gives
 //!   -1/`SSL_ERROR_ZERO_RETURN` as OpenSSL; the next one gives `ZERO_RETURN` again where
 //!   OpenSSL gives `WANT_READ`.
-//! * With `SSL_OP_IGNORE_UNEXPECTED_EOF`, an EOF after the handshake: `SSL_read` returns 0
-//!   with `SSL_ERROR_ZERO_RETURN` as OpenSSL, but `SSL_get_shutdown` stays 0 (OpenSSL: 2) and
-//!   a following `SSL_shutdown` returns 0 (OpenSSL: 1). Likewise after a fatal alert from
-//!   the peer, `SSL_get_shutdown` does not show `SSL_RECEIVED_SHUTDOWN`.
+//! * `SSL_shutdown` after a fatal error (e.g. an EOF without close_notify): -1 with nothing
+//!   queued (`SSL_ERROR_SYSCALL`); OpenSSL queues `SSL_R_SHUTDOWN_WHILE_IN_INIT` (a failed
+//!   connection counts as in init there).
 //! * After a transport error (`SSL_ERROR_SYSCALL`, e.g. ECONNRESET) the next call reports
 //!   the same error again; OpenSSL reads the transport again (and then sees its EOF).
 //! * An empty handshake record (`16 03 03 00 00`): `SSL_R_LENGTH_MISMATCH` with a

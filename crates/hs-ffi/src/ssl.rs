@@ -352,11 +352,6 @@ ffi_fn! {
             let cg = c.lock();
             (cg.settings.clone(), cg.verify_cb)
         };
-        let role = match c.role {
-            1 => Role::Client,
-            2 => Role::Server,
-            _ => Role::Unset,
-        };
         Box::into_raw(Box::new(SslObj {
             refs: AtomicI32::new(1),
             ctx_ptr: AtomicPtr::new(ctx),
@@ -365,7 +360,10 @@ ffi_fn! {
                 ctx,
                 settings,
                 core: None,
-                role,
+                // As OpenSSL: even TLS_client_method / TLS_server_method set no role; the
+                // connection needs SSL_set_connect_state / accept_state or SSL_connect /
+                // accept (SSL_is_server answers from the method meanwhile).
+                role: Role::Unset,
                 server_by_method: c.role != 1,
                 sni: None,
                 host: None,
@@ -701,10 +699,22 @@ fn read_ret(o: &Outcome<usize>) -> c_int {
     }
 }
 
+/// OpenSSL's failure of `SSL_read` / `SSL_write` / `SSL_peek` on an `SSL` without a role
+/// (hs-core says `SSL_R_CONNECTION_TYPE_NOT_SET`, which is `SSL_do_handshake`'s).
+fn uninitialized() -> Error {
+    Error::state(
+        Reason::SSL_R_UNINITIALIZED,
+        "no SSL_set_connect_state / SSL_set_accept_state yet",
+    )
+}
+
 fn do_read(ssl: *mut SslObj, buf: *mut c_void, len: usize, peek: bool) -> Option<Outcome<usize>> {
     let s = obj(ssl)?;
     let buf = bytes_mut(buf.cast(), len)?;
     Some(s.call(ssl, |c, io| {
+        if c.role() == hs_core::Role::Unset {
+            return Err(uninitialized());
+        }
         if peek {
             c.peek(io, buf)
         } else {
@@ -782,7 +792,12 @@ fn do_write(ssl: *mut SslObj, buf: *const c_void, len: usize) -> Option<Outcome<
         } else {
             data.len()
         };
-        let mut o = s.call(ssl, |c, io| c.write(io, &data[done..end]));
+        let mut o = s.call(ssl, |c, io| {
+            if c.role() == hs_core::Role::Unset {
+                return Err(uninitialized());
+            }
+            c.write(io, &data[done..end])
+        });
         match o.result {
             Ok(n) => {
                 let total = done + n;

@@ -75,9 +75,29 @@ int main(int argc, char **argv)
     printf("in_init=%d in_before=%d is_server=%d state=%s\n", SSL_in_init(c), SSL_in_before(c), SSL_is_server(c),
            SSL_state_string_long(c));
 
-    puts("== read_before_handshake");
+    puts("== shutdown_with_role_before_handshake");
     trace_reset();
     SSL_set_connect_state(c);
+    trace(0, "client", "shutdown", c, SSL_shutdown(c), 1);
+    printf("shutdown flags=%d\n", SSL_get_shutdown(c));
+    /* TLS_server_method alone sets no role either. */
+    SSL_CTX *sctx0 = SSL_CTX_new(TLS_server_method());
+    SSL *s0 = SSL_new(sctx0);
+    SSL_set_bio(s0, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+    printf("is_server=%d\n", SSL_is_server(s0));
+    trace(1, "server", "shutdown", s0, SSL_shutdown(s0), 1);
+    trace(1, "server", "read", s0, SSL_read(s0, buf, sizeof buf), 1);
+    trace(1, "server", "write", s0, SSL_write(s0, "x", 1), 1);
+    trace(1, "server", "peek", s0, SSL_peek(s0, buf, sizeof buf), 1);
+    trace(1, "server", "do_handshake", s0, SSL_do_handshake(s0), 1);
+    SSL_set_accept_state(s0);
+    trace(1, "server", "shutdown_with_role", s0, SSL_shutdown(s0), 1);
+    trace(1, "server", "do_handshake_with_role", s0, SSL_do_handshake(s0), 1);
+    SSL_free(s0);
+    SSL_CTX_free(sctx0);
+
+    puts("== read_before_handshake");
+    trace_reset();
     trace(0, "client", "read", c, SSL_read(c, buf, sizeof buf), 1);
     printf("wrote_client_hello=%d\n", BIO_pending(m2) > 0);
     trace(0, "client", "write", c, SSL_write(c, "x", 1), 1);

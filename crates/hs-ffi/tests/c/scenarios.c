@@ -82,9 +82,16 @@ static void eof_after_handshake(const char *ca, const char *chain, const char *k
     BIO_set_mem_eof_return(c.r, 0);
     trace(0, "client", "read_eof", c.ssl, SSL_read(c.ssl, buf, sizeof buf), 1);
     trace(0, "client", "read_again", c.ssl, SSL_read(c.ssl, buf, sizeof buf), 1);
-    /* (With the option, OpenSSL's SSL_shutdown then returns 1: the EOF counts as the
-     * peer's close_notify. hs-core does not mark it received, so that call is left out.) */
+    /* With the option the EOF counts as the peer's close_notify: SSL_shutdown returns 1. */
+    printf("client shutdown flags=%d\n", SSL_get_shutdown(c.ssl));
     trace(0, "client", "write", c.ssl, SSL_write(c.ssl, "x", 1), 1);
+    /* (Without the option the EOF was a fatal error, after which OpenSSL's SSL_shutdown
+     * fails with SSL_R_SHUTDOWN_WHILE_IN_INIT and hs-core's repeats the failure without
+     * queuing it: that call is left out.) */
+    if (ignore) {
+        trace(0, "client", "shutdown", c.ssl, SSL_shutdown(c.ssl), 1);
+        printf("client shutdown flags=%d\n", SSL_get_shutdown(c.ssl));
+    }
     SSL_free(c.ssl);
     SSL_free(s.ssl);
     SSL_CTX_free(cctx);
@@ -117,6 +124,8 @@ static void hostname_mismatch(const char *ca, const char *chain, const char *key
     SSL_set1_host(c.ssl, "wrong.example");
     pump(&c, &s);
     printf("client verify_result=%ld\n", SSL_get_verify_result(c.ssl));
+    /* The server received the client's fatal alert: OpenSSL counts it as shut down by the peer. */
+    printf("shutdown flags client=%d server=%d\n", SSL_get_shutdown(c.ssl), SSL_get_shutdown(s.ssl));
     SSL_free(c.ssl);
     SSL_free(s.ssl);
     SSL_CTX_free(cctx);

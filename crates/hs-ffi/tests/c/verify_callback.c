@@ -119,6 +119,8 @@ static void run_case(const char *name, const char **files, int trust_ca, int cb_
         trace(0, "client", "read", c, r, quiet_side != 0);
     }
     printf("accepted_depth0=%d\n", accepted_depth0);
+    /* A fatal alert received counts as the peer's shutdown (SSL_RECEIVED_SHUTDOWN). */
+    printf("shutdown flags client=%d server=%d\n", SSL_get_shutdown(c), SSL_get_shutdown(s));
     /* A callback failing a chain that verified: OpenSSL records X509_V_ERR_UNSPECIFIED and
      * sends internal_error, hs X509_V_ERR_APPLICATION_VERIFICATION and access_denied. */
     if (cb_verdict != 0)
