@@ -5,32 +5,30 @@
 //! Ed25519 server certificates, ALPN, SNI, client certificates, resumption seen by both
 //! sides, close_notify both ways, a 1 MiB echo byte for byte, and the `hs_core::Error` of
 //! each failure. The peers are started and killed by hs-sync's `tests/support/peers.rs`;
-//! every wait is bounded.
+//! every wait is bounded. The scenarios (tables, PKI, the peers' arguments, the expected
+//! failures) are shared with hs-sync through `support/scenarios.rs` and
+//! `support/peer_args.rs`; this file holds the tokio driver and the tests.
 
+#[path = "../../hs-sync/tests/support/peer_args.rs"]
+mod peer_args;
 #[path = "../../hs-sync/tests/support/peers.rs"]
 mod peers;
+#[path = "../../hs-sync/tests/support/scenarios.rs"]
+mod scenarios;
 
 use std::future::Future;
 use std::io;
-use std::path::Path;
 use std::time::Duration;
 
 use hs_async::{Acceptor, Connector, SslStream};
-use hs_core::testing::{IssueOptions, KeyType, TestPki};
-use hs_core::{Alert, Context, Error, ErrorCode, Reason, Session, VerifyCode, VerifyMode, Version};
+use hs_core::testing::{KeyType, TestPki};
+use hs_core::{Context, Error, ErrorCode, Session, Version};
 use hs_error::description as ad;
-use peers::{text_payload, write_issued, write_pki, CertFiles, Peer, PkiFiles, TempDir};
+use peer_args::*;
+use peers::{text_payload, write_issued, write_pki, Peer, TempDir};
+use scenarios::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-/// The bound of every single wait (a handshake, a read, a peer's output).
-const WAIT: Duration = Duration::from_secs(10);
-
-const KEY_TYPES: [KeyType; 3] = [KeyType::EcdsaP256, KeyType::Rsa2048, KeyType::Ed25519];
-
-const VERSIONS: [Version; 2] = [Version::Tls12, Version::Tls13];
-
-const MIB: usize = 1 << 20;
 
 /// `fut`, or a panic naming `what` after [`WAIT`].
 async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
@@ -38,43 +36,6 @@ async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
         Ok(v) => v,
         Err(_) => panic!("{what}: no result within {WAIT:?}"),
     }
-}
-
-fn version_name(v: Version) -> &'static str {
-    match v {
-        Version::Tls13 => "TLSv1.3",
-        _ => "TLSv1.2",
-    }
-}
-
-fn pki_files(name: &str, key_type: KeyType) -> (TestPki, PkiFiles, TempDir) {
-    let pki = TestPki::with_key_type("localhost", key_type);
-    let dir = TempDir::new(name);
-    let files = write_pki(dir.path(), name, &pki);
-    (pki, files, dir)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temporary path")
-}
-
-fn s_server_cert(c: &CertFiles) -> Vec<&str> {
-    vec![
-        "-cert",
-        s(&c.leaf),
-        "-cert_chain",
-        s(&c.intermediates),
-        "-key",
-        s(&c.key),
-    ]
-}
-
-fn gnutls_serv_cert(c: &CertFiles) -> Vec<&str> {
-    vec!["--x509certfile", s(&c.chain), "--x509keyfile", s(&c.key)]
-}
-
-fn client_context(pki: &TestPki, v: Version) -> Context {
-    pki.client_builder().only_version(v).build().unwrap()
 }
 
 fn connector(ctx: Context) -> Connector {
@@ -116,21 +77,6 @@ async fn close_both_ways(tls: &mut SslStream<TcpStream>) {
     assert_eq!(tls.ssl().shutdown_flags(), (true, true));
 }
 
-fn hs_error(e: &io::Error) -> Error {
-    e.get_ref()
-        .and_then(|e| e.downcast_ref::<Error>())
-        .cloned()
-        .unwrap_or_else(|| panic!("no hs error in {e}"))
-}
-
-fn expired_certificate(pki: &TestPki) -> hs_core::testing::Issued {
-    let mut opts = IssueOptions::server("localhost", KeyType::EcdsaP256);
-    // From 30 days ago until yesterday (the default starts a day ago).
-    let day_ago = opts.validity.0;
-    opts.validity = (day_ago * 30, day_ago);
-    pki.issue(&opts)
-}
-
 // ---------------------------------------------------------------------------------------
 // hs-async clients against openssl s_server and gnutls-serv
 // ---------------------------------------------------------------------------------------
@@ -139,7 +85,7 @@ fn expired_certificate(pki: &TestPki) -> hs_core::testing::Issued {
 async fn connector_speaks_tls12_and_tls13_to_s_server_with_each_key_type() {
     for kt in KEY_TYPES {
         let (pki, files, _dir) = pki_files("async-s-server-kt", kt);
-        let server = Peer::s_server(&s_server_cert(&files.server));
+        let server = s_server(&files.server, &[]);
         for v in VERSIONS {
             let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
                 .await
@@ -157,9 +103,7 @@ async fn connector_speaks_tls12_and_tls13_to_s_server_with_each_key_type() {
 async fn connector_speaks_tls12_and_tls13_to_gnutls_serv_with_each_key_type() {
     for kt in KEY_TYPES {
         let (pki, files, _dir) = pki_files("async-gnutls-serv-kt", kt);
-        let mut args = vec!["--echo"];
-        args.extend(gnutls_serv_cert(&files.server));
-        let server = Peer::gnutls_serv(&args);
+        let server = gnutls_serv_echo(&files.server, &[]);
         for v in VERSIONS {
             let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
                 .await
@@ -178,24 +122,9 @@ async fn connector_speaks_tls12_and_tls13_to_gnutls_serv_with_each_key_type() {
 #[tokio::test]
 async fn connector_negotiates_alpn_and_presents_its_certificate_to_s_server() {
     let (pki, files, _dir) = pki_files("async-s-server-alpn", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.extend([
-        "-alpn",
-        "h2,http/1.1",
-        "-Verify",
-        "4",
-        "-CAfile",
-        s(&files.ca),
-        "-verify_return_error",
-    ]);
-    let server = Peer::s_server(&args);
+    let server = s_server_alpn_requiring_cert(&files);
     for v in VERSIONS {
-        let ctx = pki
-            .client_builder_with_cert()
-            .only_version(v)
-            .alpn_protocols(&[b"http/1.1"])
-            .build()
-            .unwrap();
+        let ctx = client_context_with_cert(&pki, v, &[b"http/1.1"]);
         let mut tls = connect(&ctx, "localhost", server.port())
             .await
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", server.output()));
@@ -214,28 +143,9 @@ async fn connector_negotiates_alpn_and_presents_its_certificate_to_s_server() {
 #[tokio::test]
 async fn connector_sni_alpn_and_certificate_are_seen_by_gnutls_serv() {
     let (pki, files, _dir) = pki_files("async-gnutls-serv-features", KeyType::EcdsaP256);
-    let mut args = vec!["--echo"];
-    args.extend(gnutls_serv_cert(&files.server));
-    args.extend([
-        "--x509cafile",
-        s(&files.ca),
-        "--require-client-cert",
-        "--verify-client-cert",
-        "--alpn",
-        "http/1.1",
-        "--alpn-fatal",
-        "--sni-hostname",
-        "localhost",
-        "--sni-hostname-fatal",
-    ]);
-    let server = Peer::gnutls_serv(&args);
+    let server = gnutls_serv_demanding(&files);
     for v in VERSIONS {
-        let ctx = pki
-            .client_builder_with_cert()
-            .only_version(v)
-            .alpn_protocols(&[b"h2", b"http/1.1"])
-            .build()
-            .unwrap();
+        let ctx = client_context_with_cert(&pki, v, &[b"h2", b"http/1.1"]);
         let mut tls = connect(&ctx, "localhost", server.port())
             .await
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", server.output()));
@@ -252,12 +162,7 @@ async fn connector_sni_alpn_and_certificate_are_seen_by_gnutls_serv() {
         .await
         .map(|_| ())
         .unwrap_err();
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::UNRECOGNIZED_NAME)),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::received(ad::UNRECOGNIZED_NAME)));
+    assert_alert_received(&e, ad::UNRECOGNIZED_NAME, "another SNI");
     server.wait_for("Subject: CN=client.hs.test", WAIT).unwrap();
     server
         .wait_for("Application protocol: http/1.1", WAIT)
@@ -283,16 +188,14 @@ async fn resume_twice(ctx: &Context, port: u16) -> [bool; 2] {
 async fn connector_resumes_with_s_server_and_gnutls_serv_and_both_sides_report_it() {
     let (pki, files, _dir) = pki_files("async-resume", KeyType::EcdsaP256);
     for v in VERSIONS {
-        let server = Peer::s_server(&s_server_cert(&files.server));
+        let server = s_server(&files.server, &[]);
         assert_eq!(
             resume_twice(&client_context(&pki, v), server.port()).await,
             [false, true],
             "s_server {v:?}"
         );
         server.wait_for("Reused session-id", WAIT).unwrap();
-        let mut args = vec!["--echo"];
-        args.extend(gnutls_serv_cert(&files.server));
-        let server = Peer::gnutls_serv(&args);
+        let server = gnutls_serv_echo(&files.server, &[]);
         assert_eq!(
             resume_twice(&client_context(&pki, v), server.port()).await,
             [false, true],
@@ -305,9 +208,8 @@ async fn connector_resumes_with_s_server_and_gnutls_serv_and_both_sides_report_i
 #[tokio::test]
 async fn connector_reads_s_server_close_notify_as_end_of_stream() {
     let (pki, files, _dir) = pki_files("async-s-server-www", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.push("-www"); // answers a GET, then closes with close_notify
-    let server = Peer::s_server(&args);
+    // -www: answers a GET, then closes with close_notify.
+    let server = s_server(&files.server, &["-www"]);
     for v in VERSIONS {
         let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
             .await
@@ -334,9 +236,8 @@ async fn connector_reads_s_server_close_notify_as_end_of_stream() {
 #[tokio::test]
 async fn connector_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
     let (pki, files, _dir) = pki_files("async-s-server-mib", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.push("-quiet"); // stdout holds exactly the bytes received
-    let mut server = Peer::s_server(&args);
+    // -quiet: stdout holds exactly the bytes received.
+    let mut server = s_server(&files.server, &["-quiet"]);
     let data = text_payload(MIB);
     let mut tls = connect(
         &client_context(&pki, Version::Tls13),
@@ -352,11 +253,7 @@ async fn connector_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
     .await
     .unwrap();
     let got = server.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "s_server received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("s_server", &got, &data);
     let feeder = server.feed_stdin(data.clone());
     let mut back = vec![0u8; MIB];
     within("1 MiB in", tls.read_exact(&mut back)).await.unwrap();
@@ -368,9 +265,7 @@ async fn connector_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
 #[tokio::test]
 async fn connector_echoes_one_mebibyte_through_gnutls_serv_byte_for_byte() {
     let (pki, files, _dir) = pki_files("async-gnutls-serv-mib", KeyType::EcdsaP256);
-    let mut args = vec!["--echo"];
-    args.extend(gnutls_serv_cert(&files.server));
-    let server = Peer::gnutls_serv(&args);
+    let server = gnutls_serv_echo(&files.server, &[]);
     let data = text_payload(MIB);
     let tls = connect(
         &client_context(&pki, Version::Tls13),
@@ -415,7 +310,7 @@ async fn client_failure(ctx: &Context, name: &str, server: &Peer) -> Error {
 #[tokio::test]
 async fn connector_rejects_unknown_ca_other_name_and_expired_server_certificates() {
     let (pki, files, dir) = pki_files("async-fail-cert", KeyType::EcdsaP256);
-    let server = Peer::s_server(&s_server_cert(&files.server));
+    let server = s_server(&files.server, &[]);
     // Unknown CA.
     let e = client_failure(
         &TestPki::new("localhost").client_context(),
@@ -423,111 +318,42 @@ async fn connector_rejects_unknown_ca_other_name_and_expired_server_certificates
         &server,
     )
     .await;
-    assert_eq!(
-        e.reason(),
-        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
-        "{e}"
-    );
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::UNKNOWN_CA)), "{e}");
+    assert_unknown_ca_refused(&e);
     // Another name.
     let e = client_failure(&pki.client_context(), "other.hs.test", &server).await;
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::BAD_CERTIFICATE)), "{e}");
+    assert_other_name_refused(&e);
     // Expired.
     let expired = write_issued(dir.path(), "expired", &expired_certificate(&pki));
-    let server = Peer::s_server(&s_server_cert(&expired));
+    let server = s_server(&expired, &[]);
     let e = client_failure(&pki.client_context(), "localhost", &server).await;
-    assert_eq!(e.code(), ErrorCode::Ssl);
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_CERT_HAS_EXPIRED),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::CERTIFICATE_EXPIRED)), "{e}");
+    assert_expired_refused(&e);
 }
 
 #[tokio::test]
 async fn connector_refuses_old_versions_and_fails_without_a_shared_suite() {
     let (pki, files, _dir) = pki_files("async-fail-negotiation", KeyType::EcdsaP256);
-    for flag in ["-tls1", "-tls1_1"] {
-        let mut args = s_server_cert(&files.server);
-        args.extend([flag, "-cipher", "DEFAULT@SECLEVEL=0"]);
-        let server = Peer::s_server(&args);
+    for flag in OLD_VERSION_FLAGS {
+        let mut args = vec![flag];
+        args.extend(OLD_VERSION_CIPHERS);
+        let server = s_server(&files.server, &args);
         let e = client_failure(&pki.client_context(), "localhost", &server).await;
-        assert_eq!(
-            e.reason(),
-            Some(Reason::alert(ad::PROTOCOL_VERSION)),
-            "{flag}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::received(ad::PROTOCOL_VERSION)),
-            "{flag}: {e}"
-        );
+        assert_alert_received(&e, ad::PROTOCOL_VERSION, flag);
     }
-    for (v, ours, theirs) in [
-        (
-            Version::Tls13,
-            "TLS_AES_128_GCM_SHA256",
-            ["-ciphersuites", "TLS_AES_256_GCM_SHA384"],
-        ),
-        (
-            Version::Tls12,
-            "ECDHE-ECDSA-AES128-GCM-SHA256",
-            ["-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
-        ),
-    ] {
-        let mut args = s_server_cert(&files.server);
-        args.extend(theirs);
-        let server = Peer::s_server(&args);
-        let ctx = pki
-            .client_builder()
-            .only_version(v)
-            .cipher_suites(&[ours])
-            .unwrap()
-            .build()
-            .unwrap();
+    for (v, ours, theirs) in NO_SHARED_SUITE {
+        let server = s_server(&files.server, &theirs);
+        let ctx = client_context_with_suite(&pki, v, ours);
         let e = client_failure(&ctx, "localhost", &server).await;
-        assert_eq!(
-            e.reason(),
-            Some(Reason::alert(ad::HANDSHAKE_FAILURE)),
-            "{v:?}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::received(ad::HANDSHAKE_FAILURE)),
-            "{v:?}: {e}"
-        );
+        assert_alert_received(&e, ad::HANDSHAKE_FAILURE, &format!("{v:?}"));
     }
 }
 
 #[tokio::test]
 async fn connector_without_a_certificate_is_refused_by_a_server_that_requires_one() {
     let (pki, files, _dir) = pki_files("async-fail-no-client-cert", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.extend(["-Verify", "4", "-CAfile", s(&files.ca)]);
-    let server = Peer::s_server(&args);
+    let server = s_server_requiring_cert(&files);
     // TLS 1.2: refused during the handshake.
     let e = client_failure(&client_context(&pki, Version::Tls12), "localhost", &server).await;
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::HANDSHAKE_FAILURE)),
-        "{e}"
-    );
-    assert_eq!(
-        e.alert(),
-        Some(Alert::received(ad::HANDSHAKE_FAILURE)),
-        "{e}"
-    );
+    assert_alert_received(&e, ad::HANDSHAKE_FAILURE, "TLS 1.2");
     // TLS 1.3: the client finishes first; the refusal arrives with the first read.
     let mut tls = connect(
         &client_context(&pki, Version::Tls13),
@@ -539,22 +365,13 @@ async fn connector_without_a_certificate_is_refused_by_a_server_that_requires_on
     let io = within("read", tls.read(&mut [0u8; 16])).await.unwrap_err();
     assert_eq!(io.kind(), io::ErrorKind::InvalidData);
     let e = hs_error(&io);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::CERTIFICATE_REQUIRED)),
-        "{e}"
-    );
-    assert_eq!(
-        e.alert(),
-        Some(Alert::received(ad::CERTIFICATE_REQUIRED)),
-        "{e}"
-    );
+    assert_alert_received(&e, ad::CERTIFICATE_REQUIRED, "TLS 1.3");
 }
 
 #[tokio::test]
 async fn connector_reports_a_server_that_closes_tcp_mid_handshake() {
     let (pki, files, _dir) = pki_files("async-fail-tcp-close", KeyType::EcdsaP256);
-    let mut server = Peer::s_server(&s_server_cert(&files.server));
+    let mut server = s_server(&files.server, &[]);
     // Frozen, s_server leaves the connection in its listen queue: the ClientHello is sent
     // and nothing comes back; killed, its kernel resets the connection.
     server.freeze();
@@ -619,39 +436,6 @@ async fn accept_one(
         .await
 }
 
-fn server_context(pki: &TestPki, v: Version) -> Context {
-    pki.server_builder().only_version(v).build().unwrap()
-}
-
-fn demanding_server_context(pki: &TestPki) -> Context {
-    pki.server_builder()
-        .verify_mode(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT)
-        .alpn_protocols(&[b"http/1.1"])
-        .build()
-        .unwrap()
-}
-
-fn s_client_version(v: Version) -> &'static str {
-    match v {
-        Version::Tls13 => "-tls1_3",
-        _ => "-tls1_2",
-    }
-}
-
-fn gnutls_priority(v: Version) -> &'static str {
-    match v {
-        Version::Tls13 => "NORMAL:-VERS-ALL:+VERS-TLS1.3",
-        _ => "NORMAL:-VERS-ALL:+VERS-TLS1.2",
-    }
-}
-
-fn curl_version(v: Version) -> Vec<&'static str> {
-    match v {
-        Version::Tls13 => vec!["--tlsv1.3"],
-        _ => vec!["--tlsv1.2", "--tls-max", "1.2"],
-    }
-}
-
 /// Reads until the peer's close_notify, then answers it.
 async fn read_to_close(tls: &mut SslStream<TcpStream>, peer: &Peer) -> Vec<u8> {
     let mut got = Vec::new();
@@ -667,20 +451,6 @@ async fn read_to_close(tls: &mut SslStream<TcpStream>, peer: &Peer) -> Vec<u8> {
     got
 }
 
-fn assert_client_certificate(tls: &SslStream<TcpStream>, pki: &TestPki) {
-    let chain = tls
-        .ssl()
-        .peer_certificates()
-        .expect("the client's certificate");
-    let sent = peers::pem_certificates(&pki.client().chain_pem);
-    assert_eq!(
-        chain[0].as_ref(),
-        &sent[0][..],
-        "the client's leaf certificate"
-    );
-    assert_eq!(tls.ssl().verify_result(), VerifyCode::X509_V_OK);
-}
-
 /// Serves one HTTP/1.1 request with `body` (or the request's own body), `Connection:
 /// close`, then close_notify. Returns the request head.
 async fn serve_http(tls: &mut SslStream<TcpStream>, body: Option<&[u8]>, peer: &Peer) -> String {
@@ -694,22 +464,12 @@ async fn serve_http(tls: &mut SslStream<TcpStream>, body: Option<&[u8]>, peer: &
             head.push(b);
         }
         let head = String::from_utf8(head).unwrap();
-        let length = head
-            .lines()
-            .find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-length:")
-                    .map(|n| n.trim().parse::<usize>().unwrap())
-            })
-            .unwrap_or(0);
-        let mut request_body = vec![0u8; length];
+        let mut request_body = vec![0u8; content_length(&head)];
         tls.read_exact(&mut request_body).await.unwrap();
         let body = body.unwrap_or(&request_body);
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        tls.write_all(response.as_bytes()).await.unwrap();
+        tls.write_all(http_ok_head(body.len()).as_bytes())
+            .await
+            .unwrap();
         tls.write_all(body).await.unwrap();
         tls.shutdown().await.unwrap();
         head
@@ -725,18 +485,7 @@ async fn acceptor_speaks_tls12_and_tls13_to_s_client_gnutls_cli_and_curl_with_ea
             let ctx = server_context(&pki, v);
             // s_client: a line each way, close_notify from the client first.
             let (listener, port) = listen().await;
-            let mut client = Peer::s_client(
-                port,
-                &[
-                    "-CAfile",
-                    s(&files.ca),
-                    "-verify_return_error",
-                    "-servername",
-                    "localhost",
-                    s_client_version(v),
-                    "-brief",
-                ],
-            );
+            let mut client = s_client_verifying(port, &files.ca, &[s_client_version(v), "-brief"]);
             let mut tls = accept_one(&listener, &ctx, &client)
                 .await
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
@@ -751,19 +500,7 @@ async fn acceptor_speaks_tls12_and_tls13_to_s_client_gnutls_cli_and_curl_with_ea
             client.wait_for("Verification: OK", WAIT).unwrap();
             // gnutls-cli.
             let (listener, port) = listen().await;
-            let mut client = Peer::gnutls_cli(
-                port,
-                &[
-                    "--x509cafile",
-                    s(&files.ca),
-                    "--sni-hostname",
-                    "localhost",
-                    "--verify-hostname",
-                    "localhost",
-                    "--priority",
-                    gnutls_priority(v),
-                ],
-            );
+            let mut client = gnutls_cli_version(port, &files.ca, v, &[]);
             let mut tls = accept_one(&listener, &ctx, &client)
                 .await
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
@@ -776,31 +513,14 @@ async fn acceptor_speaks_tls12_and_tls13_to_s_client_gnutls_cli_and_curl_with_ea
             read_to_close(&mut tls, &client).await;
             // curl.
             let (listener, port) = listen().await;
-            let resolve = format!("localhost:{port}:127.0.0.1");
-            let url = format!("https://localhost:{port}/kt");
-            let mut args = vec![
-                "-sS",
-                "--max-time",
-                "10",
-                "--cacert",
-                s(&files.ca),
-                "--resolve",
-                &resolve,
-            ];
-            args.extend(curl_version(v));
-            args.push(&url);
-            let mut client = Peer::curl(&args);
+            let mut client = curl(port, &files.ca, false, &[], Some(v), &["kt"]);
             let mut tls = accept_one(&listener, &ctx, &client)
                 .await
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
             assert_eq!(tls.ssl().version_name(), version_name(v));
             let head = serve_http(&mut tls, Some(b"served by hs-async\n"), &client).await;
             assert!(head.starts_with("GET /kt HTTP/1.1\r\n"), "{head}");
-            assert!(
-                client.wait_exit(WAIT).unwrap().success(),
-                "{}",
-                client.output()
-            );
+            assert_exits_cleanly(&mut client);
             assert_eq!(client.stdout(), b"served by hs-async\n");
         }
     }
@@ -813,63 +533,25 @@ async fn acceptor_negotiates_alpn_reads_sni_and_verifies_client_certificates_of_
     for v in VERSIONS {
         // s_client.
         let (listener, port) = listen().await;
-        let mut client = Peer::s_client(
-            port,
-            &[
-                "-CAfile",
-                s(&files.ca),
-                "-verify_return_error",
-                "-servername",
-                "localhost",
-                s_client_version(v),
-                "-alpn",
-                "h2,http/1.1",
-                "-cert",
-                s(&files.client.leaf),
-                "-cert_chain",
-                s(&files.client.intermediates),
-                "-key",
-                s(&files.client.key),
-            ],
-        );
+        let mut client = s_client_with_cert(port, &files, v);
         let mut tls = accept_one(&listener, &ctx, &client)
             .await
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
         assert_eq!(tls.ssl().server_name(), Some("localhost"));
-        assert_client_certificate(&tls, &pki);
+        assert_client_certificate(tls.ssl(), &pki);
         client.close_stdin();
         read_to_close(&mut tls, &client).await;
         client.wait_for("ALPN protocol: http/1.1", WAIT).unwrap();
         // gnutls-cli.
         let (listener, port) = listen().await;
-        let mut client = Peer::gnutls_cli(
-            port,
-            &[
-                "--x509cafile",
-                s(&files.ca),
-                "--sni-hostname",
-                "localhost",
-                "--verify-hostname",
-                "localhost",
-                "--priority",
-                gnutls_priority(v),
-                "--alpn",
-                "h2",
-                "--alpn",
-                "http/1.1",
-                "--x509certfile",
-                s(&files.client.chain),
-                "--x509keyfile",
-                s(&files.client.key),
-            ],
-        );
+        let mut client = gnutls_cli_with_cert(port, &files, v);
         let mut tls = accept_one(&listener, &ctx, &client)
             .await
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
         assert_eq!(tls.ssl().server_name(), Some("localhost"));
-        assert_client_certificate(&tls, &pki);
+        assert_client_certificate(tls.ssl(), &pki);
         client.close_stdin();
         read_to_close(&mut tls, &client).await;
         client
@@ -877,42 +559,16 @@ async fn acceptor_negotiates_alpn_reads_sni_and_verifies_client_certificates_of_
             .unwrap();
         // curl.
         let (listener, port) = listen().await;
-        let resolve = format!("localhost:{port}:127.0.0.1");
-        let url = format!("https://localhost:{port}/features");
-        let mut args = vec![
-            "-sS",
-            "-v",
-            "--max-time",
-            "10",
-            "--cacert",
-            s(&files.ca),
-            "--resolve",
-            &resolve,
-            "--cert",
-            s(&files.client.chain),
-            "--key",
-            s(&files.client.key),
-        ];
-        args.extend(curl_version(v));
-        args.push(&url);
-        let mut client = Peer::curl(&args);
+        let mut client = curl_with_cert(port, &files, v, "features");
         let mut tls = accept_one(&listener, &ctx, &client)
             .await
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
         assert_eq!(tls.ssl().server_name(), Some("localhost"));
-        assert_client_certificate(&tls, &pki);
+        assert_client_certificate(tls.ssl(), &pki);
         serve_http(&mut tls, Some(b"ok\n"), &client).await;
-        assert!(
-            client.wait_exit(WAIT).unwrap().success(),
-            "{}",
-            client.output()
-        );
-        assert!(
-            client.said("ALPN: server accepted http/1.1"),
-            "{}",
-            client.output()
-        );
+        assert_exits_cleanly(&mut client);
+        assert_said(&client, "ALPN: server accepted http/1.1");
     }
 }
 
@@ -927,19 +583,8 @@ async fn acceptor_resumes_sessions_of_each_client_and_both_sides_report_it() {
         let sess = sessions.join(&format!("{v:?}.pem"));
         let mut reused = Vec::new();
         for sess_flag in ["-sess_out", "-sess_in"] {
-            let mut client = Peer::s_client(
-                port,
-                &[
-                    "-CAfile",
-                    s(&files.ca),
-                    "-verify_return_error",
-                    "-servername",
-                    "localhost",
-                    s_client_version(v),
-                    sess_flag,
-                    s(&sess),
-                ],
-            );
+            let mut client =
+                s_client_verifying(port, &files.ca, &[s_client_version(v), sess_flag, s(&sess)]);
             let mut tls = accept_one(&listener, &ctx, &client)
                 .await
                 .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
@@ -951,39 +596,13 @@ async fn acceptor_resumes_sessions_of_each_client_and_both_sides_report_it() {
             client.wait_for("ticket sent", WAIT).unwrap();
             client.close_stdin();
             read_to_close(&mut tls, &client).await;
-            assert!(
-                client.wait_exit(WAIT).unwrap().success(),
-                "{}",
-                client.output()
-            );
-            let expected = if sess_flag == "-sess_in" {
-                "Reused, "
-            } else {
-                "New, "
-            };
-            assert!(
-                client.said(&format!("{expected}{}", version_name(v))),
-                "{}",
-                client.output()
-            );
+            assert_exits_cleanly(&mut client);
+            assert_said(&client, &s_client_session_line(sess_flag, v));
         }
         assert_eq!(reused, [false, true], "s_client {v:?}");
         // gnutls-cli --resume: two connections, the second resumed.
         let (listener, port) = listen().await;
-        let mut client = Peer::gnutls_cli(
-            port,
-            &[
-                "--x509cafile",
-                s(&files.ca),
-                "--sni-hostname",
-                "localhost",
-                "--verify-hostname",
-                "localhost",
-                "--priority",
-                gnutls_priority(v),
-                "--resume",
-            ],
-        );
+        let mut client = gnutls_cli_version(port, &files.ca, v, &["--resume"]);
         let mut first = accept_one(&listener, &ctx, &client)
             .await
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
@@ -1003,24 +622,7 @@ async fn acceptor_resumes_sessions_of_each_client_and_both_sides_report_it() {
         read_to_close(&mut second, &client).await;
         // curl with two URLs: the server closes after each, curl reconnects with its session.
         let (listener, port) = listen().await;
-        let resolve = format!("localhost:{port}:127.0.0.1");
-        let (one, two) = (
-            format!("https://localhost:{port}/one"),
-            format!("https://localhost:{port}/two"),
-        );
-        let mut args = vec![
-            "-sS",
-            "-v",
-            "--max-time",
-            "10",
-            "--cacert",
-            s(&files.ca),
-            "--resolve",
-            &resolve,
-        ];
-        args.extend(curl_version(v));
-        args.extend([one.as_str(), two.as_str()]);
-        let mut client = Peer::curl(&args);
+        let mut client = curl(port, &files.ca, true, &[], Some(v), &["one", "two"]);
         let mut reused = Vec::new();
         for body in [&b"one\n"[..], b"two\n"] {
             let mut tls = accept_one(&listener, &ctx, &client)
@@ -1029,17 +631,9 @@ async fn acceptor_resumes_sessions_of_each_client_and_both_sides_report_it() {
             reused.push(tls.ssl().session_reused());
             serve_http(&mut tls, Some(body), &client).await;
         }
-        assert!(
-            client.wait_exit(WAIT).unwrap().success(),
-            "{}",
-            client.output()
-        );
+        assert_exits_cleanly(&mut client);
         assert_eq!(reused, [false, true], "curl {v:?}:\n{}", client.output());
-        assert!(
-            client.said("SSL reusing session ID") || client.said("SSL re-using session ID"),
-            "{}",
-            client.output()
-        );
+        assert!(curl_said_reused(&client), "{}", client.output());
     }
 }
 
@@ -1074,68 +668,30 @@ async fn acceptor_echoes_one_mebibyte_to_each_client_byte_for_byte() {
     // s_client -quiet: stdout holds only the bytes received; our close_notify goes first
     // and s_client answers it.
     let (listener, port) = listen().await;
-    let mut client = Peer::s_client(
-        port,
-        &[
-            "-CAfile",
-            s(&files.ca),
-            "-verify_return_error",
-            "-servername",
-            "localhost",
-            "-quiet",
-        ],
-    );
+    let mut client = s_client_verifying(port, &files.ca, &["-quiet"]);
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let feeder = client.feed_stdin(data.clone());
     echo(&mut tls, MIB, &client).await;
     let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "s_client received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("s_client", &got, &data);
     client.restore_stdin(feeder.join().unwrap().unwrap());
     close_both_ways(&mut tls).await;
-    assert!(
-        client.wait_exit(WAIT).unwrap().success(),
-        "{}",
-        client.output()
-    );
+    assert_exits_cleanly(&mut client);
     // gnutls-cli: it reports our close_notify and exits.
     let (listener, port) = listen().await;
-    let mut client = Peer::gnutls_cli(
-        port,
-        &[
-            "--x509cafile",
-            s(&files.ca),
-            "--sni-hostname",
-            "localhost",
-            "--verify-hostname",
-            "localhost",
-            "--logfile",
-            "gnutls-cli.log",
-        ],
-    );
+    let mut client = gnutls_cli(port, &files.ca, &["--logfile", "gnutls-cli.log"]);
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let feeder = client.feed_stdin(data.clone());
     echo(&mut tls, MIB, &client).await;
     let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "gnutls-cli received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("gnutls-cli", &got, &data);
     client.restore_stdin(feeder.join().unwrap().unwrap());
     within("shutdown", tls.shutdown()).await.unwrap();
-    assert!(
-        client.wait_exit(WAIT).unwrap().success(),
-        "{}",
-        client.output()
-    );
+    assert_exits_cleanly(&mut client);
     let log = std::fs::read_to_string(client.dir().join("gnutls-cli.log")).unwrap_or_default();
     assert!(
         log.contains("Peer has closed the GnuTLS connection"),
@@ -1145,32 +701,22 @@ async fn acceptor_echoes_one_mebibyte_to_each_client_byte_for_byte() {
     let (listener, port) = listen().await;
     let upload = dir.join("upload.txt");
     std::fs::write(&upload, &data).unwrap();
-    let resolve = format!("localhost:{port}:127.0.0.1");
-    let url = format!("https://localhost:{port}/echo");
     let at_upload = format!("@{}", s(&upload));
-    let client = Peer::curl(&[
-        "-sS",
-        "--max-time",
-        "10",
-        "--cacert",
-        s(&files.ca),
-        "--resolve",
-        &resolve,
-        "--data-binary",
-        &at_upload,
-        &url,
-    ]);
+    let client = curl(
+        port,
+        &files.ca,
+        false,
+        &["--data-binary", &at_upload],
+        None,
+        &["echo"],
+    );
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let head = serve_http(&mut tls, None, &client).await;
     assert!(head.starts_with("POST /echo HTTP/1.1\r\n"), "{head}");
     let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "curl received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("curl", &got, &data);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1196,149 +742,46 @@ async fn acceptor_rejects_a_client_certificate_from_an_unknown_ca_and_is_refused
     let stranger_files = write_pki(dir.path(), "stranger", &stranger);
     // A client certificate from an unknown CA.
     let (listener, port) = listen().await;
-    let client = Peer::s_client(
-        port,
-        &[
-            "-CAfile",
-            s(&files.ca),
-            "-servername",
-            "localhost",
-            "-cert",
-            s(&stranger_files.client.leaf),
-            "-cert_chain",
-            s(&stranger_files.client.intermediates),
-            "-key",
-            s(&stranger_files.client.key),
-        ],
-    );
+    let client = s_client(port, &files.ca, &openssl_cert(&stranger_files.client));
     let e = server_failure(&listener, &demanding_server_context(&pki), &client).await;
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::UNKNOWN_CA)), "{e}");
+    assert_unknown_ca_refused(&e);
     // Clients that refuse our certificate: unknown CA, another name, expired.
-    let expired = expired_certificate(&pki);
-    let expired_ctx = Context::builder()
-        .certificate_chain_pem(expired.chain_pem.as_bytes())
-        .unwrap()
-        .private_key_pem(expired.key_pem.as_bytes())
-        .unwrap()
-        .build()
-        .unwrap();
-    for (ctx, ca, extra, alert) in [
-        (
-            pki.server_context(),
-            &stranger_files.ca,
-            None,
-            ad::UNKNOWN_CA,
-        ),
-        (
-            pki.server_context(),
-            &files.ca,
-            Some("other.hs.test"),
-            ad::BAD_CERTIFICATE,
-        ),
-        (expired_ctx, &files.ca, None, ad::CERTIFICATE_EXPIRED),
-    ] {
+    for r in refusals(&pki, &files, &dir) {
         let (listener, port) = listen().await;
-        let mut args = vec![
-            "-CAfile",
-            s(ca),
-            "-verify_return_error",
-            "-servername",
-            "localhost",
-        ];
-        if let Some(name) = extra {
-            args.extend(["-verify_hostname", name]);
+        let client = s_client_verifying(port, &r.ca, &r.extra);
+        let e = server_failure(&listener, &r.ctx, &client).await;
+        assert_alert_received(&e, r.alert, &format!("{}\n{}", r.what, client.output()));
+        if let Some(says) = r.client_says {
+            client.wait_for(says, WAIT).unwrap();
         }
-        let client = Peer::s_client(port, &args);
-        let e = server_failure(&listener, &ctx, &client).await;
-        assert_eq!(
-            e.reason(),
-            Some(Reason::alert(alert)),
-            "{e}\n{}",
-            client.output()
-        );
-        assert_eq!(e.alert(), Some(Alert::received(alert)), "{e}");
     }
 }
 
 #[tokio::test]
 async fn acceptor_refuses_old_versions_missing_certificates_and_clients_without_a_shared_suite() {
     let (pki, files, _dir) = pki_files("async-srv-fail-negotiation", KeyType::EcdsaP256);
-    for flag in ["-tls1", "-tls1_1"] {
+    for flag in OLD_VERSION_FLAGS {
         let (listener, port) = listen().await;
-        let client = Peer::s_client(port, &[flag, "-cipher", "DEFAULT@SECLEVEL=0"]);
+        let mut args = vec![flag];
+        args.extend(OLD_VERSION_CIPHERS);
+        let client = Peer::s_client(port, &args);
         let e = server_failure(&listener, &pki.server_context(), &client).await;
-        assert_eq!(
-            e.reason(),
-            Some(Reason::SSL_R_UNSUPPORTED_PROTOCOL),
-            "{flag}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::sent(ad::PROTOCOL_VERSION)),
-            "{flag}: {e}"
-        );
+        assert_old_client_refused(&e, flag);
     }
-    for (v, ours, theirs) in [
-        (
-            Version::Tls13,
-            "TLS_AES_128_GCM_SHA256",
-            ["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"],
-        ),
-        (
-            Version::Tls12,
-            "ECDHE-ECDSA-AES128-GCM-SHA256",
-            ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
-        ),
-    ] {
-        let ctx = pki
-            .server_builder()
-            .only_version(v)
-            .cipher_suites(&[ours])
-            .unwrap()
-            .build()
-            .unwrap();
+    for (v, ours, theirs) in NO_SHARED_SUITE {
+        let ctx = server_context_with_suite(&pki, v, ours);
         let (listener, port) = listen().await;
-        let client = Peer::s_client(port, &theirs);
+        let mut args = vec![s_client_version(v)];
+        args.extend(theirs);
+        let client = Peer::s_client(port, &args);
         let e = server_failure(&listener, &ctx, &client).await;
-        assert_eq!(
-            e.reason(),
-            Some(Reason::SSL_R_NO_SHARED_CIPHER),
-            "{v:?}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::sent(ad::HANDSHAKE_FAILURE)),
-            "{v:?}: {e}"
-        );
+        assert_no_shared_cipher(&e, &format!("{v:?}"));
     }
     for v in VERSIONS {
         let (listener, port) = listen().await;
-        let client = Peer::s_client(
-            port,
-            &[
-                "-CAfile",
-                s(&files.ca),
-                "-servername",
-                "localhost",
-                s_client_version(v),
-            ],
-        );
+        let client = s_client(port, &files.ca, &[s_client_version(v)]);
         let e = server_failure(&listener, &demanding_server_context(&pki), &client).await;
-        assert_eq!(
-            e.reason(),
-            Some(Reason::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE),
-            "{v:?}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::sent(ad::CERTIFICATE_REQUIRED)),
-            "{v:?}: {e}"
-        );
+        assert_missing_client_certificate(&e, &format!("{v:?}"));
     }
 }
 
@@ -1346,7 +789,7 @@ async fn acceptor_refuses_old_versions_missing_certificates_and_clients_without_
 async fn acceptor_reports_a_client_that_closes_tcp_mid_handshake() {
     let (pki, files, _dir) = pki_files("async-srv-fail-tcp-close", KeyType::EcdsaP256);
     let (listener, port) = listen().await;
-    let mut client = Peer::s_client(port, &["-CAfile", s(&files.ca), "-servername", "localhost"]);
+    let mut client = s_client(port, &files.ca, &[]);
     let tcp = accept_tcp(&listener, &client).await;
     // The ClientHello is in; the client dies before the server answers.
     let start = within("the ClientHello", Acceptor::peek(tcp))
@@ -1361,22 +804,5 @@ async fn acceptor_reports_a_client_that_closes_tcp_mid_handshake() {
         .await
         .map(|_| ())
         .unwrap_err();
-    // A broken pipe / reset (SYSCALL) or the end of the stream without close_notify (SSL),
-    // depending on whether the kernel's reset comes before the server's flight is written.
-    match &e {
-        Error::Io(io) => {
-            assert_eq!(e.code(), ErrorCode::Syscall);
-            assert!(
-                matches!(
-                    io.kind(),
-                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
-                ),
-                "{e}"
-            );
-        }
-        Error::UnexpectedEof => {
-            assert_eq!(e.reason(), Some(Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING))
-        }
-        other => panic!("not the error of a closed connection: {other}"),
-    }
+    assert_closed_mid_handshake(&e);
 }

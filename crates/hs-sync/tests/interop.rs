@@ -6,10 +6,17 @@
 //! byte for byte, and the failures (unknown CA, hostname mismatch, expired certificate,
 //! TLS 1.0/1.1 peers, no shared cipher suite, missing client certificate, TCP closed
 //! mid-handshake) with the `hs_core::Error` each gives. Peers are started and killed by
-//! `support/peers.rs`; every wait is bounded.
+//! `support/peers.rs`; every wait is bounded. The scenarios (tables, PKI, the peers'
+//! arguments, the expected failures) are shared with hs-async's interop test through
+//! `support/scenarios.rs` and `support/peer_args.rs`; this file holds the blocking driver and
+//! the tests.
 
+#[path = "support/peer_args.rs"]
+mod peer_args;
 #[path = "support/peers.rs"]
 mod peers;
+#[path = "support/scenarios.rs"]
+mod scenarios;
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -17,59 +24,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use hs_core::testing::{IssueOptions, KeyType, TestPki};
-use hs_core::{
-    Alert, Context, Error, ErrorCode, Reason, ShutdownState, Ssl, VerifyCode, VerifyMode, Version,
-};
+use hs_core::{Context, Error, ErrorCode, Reason, ShutdownState, Ssl, VerifyCode, Version};
 use hs_error::description as ad;
 use hs_sync::{SslStream, Timeouts};
-use peers::{text_payload, write_issued, write_pki, Peer, PkiFiles, TempDir};
-
-/// The bound of every single wait (a handshake, a read, a peer's output).
-const WAIT: Duration = Duration::from_secs(10);
-
-/// The three server key types the issue asks for.
-const KEY_TYPES: [KeyType; 3] = [KeyType::EcdsaP256, KeyType::Rsa2048, KeyType::Ed25519];
-
-/// TLS 1.2 and 1.3.
-const VERSIONS: [Version; 2] = [Version::Tls12, Version::Tls13];
-
-fn version_name(v: Version) -> &'static str {
-    match v {
-        Version::Tls13 => "TLSv1.3",
-        _ => "TLSv1.2",
-    }
-}
+use peer_args::*;
+use peers::{text_payload, write_issued, write_pki, Peer, TempDir};
+use scenarios::*;
 
 fn timeouts() -> Timeouts {
     Timeouts::all(WAIT)
-}
-
-/// A PKI and its files in a fresh directory.
-fn pki_files(name: &str, key_type: KeyType) -> (TestPki, PkiFiles, TempDir) {
-    let pki = TestPki::with_key_type("localhost", key_type);
-    let dir = TempDir::new(name);
-    let files = write_pki(dir.path(), name, &pki);
-    (pki, files, dir)
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().expect("UTF-8 temporary path")
-}
-
-/// `s_server` arguments for a certificate: `-cert leaf -cert_chain intermediates -key key`.
-fn s_server_cert(c: &peers::CertFiles) -> Vec<&str> {
-    vec![
-        "-cert",
-        s(&c.leaf),
-        "-cert_chain",
-        s(&c.intermediates),
-        "-key",
-        s(&c.key),
-    ]
-}
-
-fn client_context(pki: &TestPki, v: Version) -> Context {
-    pki.client_builder().only_version(v).build().unwrap()
 }
 
 fn connect(ctx: &Context, name: &str, port: u16) -> Result<SslStream<TcpStream>, Error> {
@@ -90,13 +53,6 @@ fn close_both_ways(tls: &mut SslStream<TcpStream>) {
     assert_eq!(tls.shutdown().unwrap(), ShutdownState::Received);
 }
 
-fn hs_error(e: &io::Error) -> Error {
-    e.get_ref()
-        .and_then(|e| e.downcast_ref::<Error>())
-        .cloned()
-        .unwrap_or_else(|| panic!("no hs error in {e}"))
-}
-
 // ---------------------------------------------------------------------------------------
 // hs-sync clients against openssl s_server and gnutls-serv
 // ---------------------------------------------------------------------------------------
@@ -105,7 +61,7 @@ fn hs_error(e: &io::Error) -> Error {
 fn client_speaks_tls12_and_tls13_to_s_server_with_each_key_type() {
     for kt in KEY_TYPES {
         let (pki, files, _dir) = pki_files("s-server-kt", kt);
-        let server = Peer::s_server(&s_server_cert(&files.server));
+        let server = s_server(&files.server, &[]);
         for v in VERSIONS {
             let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", server.output()));
@@ -123,13 +79,7 @@ fn client_speaks_tls12_and_tls13_to_s_server_with_each_key_type() {
 fn client_speaks_tls12_and_tls13_to_gnutls_serv_with_each_key_type() {
     for kt in KEY_TYPES {
         let (pki, files, _dir) = pki_files("gnutls-serv-kt", kt);
-        let server = Peer::gnutls_serv(&[
-            "--echo",
-            "--x509certfile",
-            s(&files.server.chain),
-            "--x509keyfile",
-            s(&files.server.key),
-        ]);
+        let server = gnutls_serv_echo(&files.server, &[]);
         for v in VERSIONS {
             let mut tls = connect(&client_context(&pki, v), "localhost", server.port())
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", server.output()));
@@ -151,16 +101,17 @@ fn client_sni_makes_s_server_switch_to_the_certificate_for_that_name() {
     // s_server switch to the certificate the client can verify.
     let other = pki.issue(&IssueOptions::server("default.hs.test", KeyType::EcdsaP256));
     let other = write_issued(dir.path(), "default", &other);
-    let mut args = s_server_cert(&other);
-    args.extend([
-        "-servername",
-        "localhost",
-        "-cert2",
-        s(&files.server.leaf),
-        "-key2",
-        s(&files.server.key),
-    ]);
-    let server = Peer::s_server(&args);
+    let server = s_server(
+        &other,
+        &[
+            "-servername",
+            "localhost",
+            "-cert2",
+            s(&files.server.leaf),
+            "-key2",
+            s(&files.server.key),
+        ],
+    );
     // s_server sends no intermediate with its second certificate: the client trusts the
     // intermediate CA too.
     let intermediate = std::fs::read(&files.server.intermediates).unwrap();
@@ -184,24 +135,9 @@ fn client_sni_makes_s_server_switch_to_the_certificate_for_that_name() {
 #[test]
 fn client_negotiates_alpn_and_presents_its_certificate_to_s_server() {
     let (pki, files, _dir) = pki_files("s-server-alpn", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.extend([
-        "-alpn",
-        "h2,http/1.1",
-        "-Verify",
-        "4",
-        "-CAfile",
-        s(&files.ca),
-        "-verify_return_error",
-    ]);
-    let server = Peer::s_server(&args);
+    let server = s_server_alpn_requiring_cert(&files);
     for v in VERSIONS {
-        let ctx = pki
-            .client_builder_with_cert()
-            .only_version(v)
-            .alpn_protocols(&[b"http/1.1"])
-            .build()
-            .unwrap();
+        let ctx = client_context_with_cert(&pki, v, &[b"http/1.1"]);
         let mut tls = connect(&ctx, "localhost", server.port())
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", server.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
@@ -220,30 +156,9 @@ fn client_negotiates_alpn_and_presents_its_certificate_to_s_server() {
 #[test]
 fn client_sni_alpn_and_certificate_are_seen_by_gnutls_serv() {
     let (pki, files, _dir) = pki_files("gnutls-serv-features", KeyType::EcdsaP256);
-    let server = Peer::gnutls_serv(&[
-        "--echo",
-        "--x509certfile",
-        s(&files.server.chain),
-        "--x509keyfile",
-        s(&files.server.key),
-        "--x509cafile",
-        s(&files.ca),
-        "--require-client-cert",
-        "--verify-client-cert",
-        "--alpn",
-        "http/1.1",
-        "--alpn-fatal",
-        "--sni-hostname",
-        "localhost",
-        "--sni-hostname-fatal",
-    ]);
+    let server = gnutls_serv_demanding(&files);
     for v in VERSIONS {
-        let ctx = pki
-            .client_builder_with_cert()
-            .only_version(v)
-            .alpn_protocols(&[b"h2", b"http/1.1"])
-            .build()
-            .unwrap();
+        let ctx = client_context_with_cert(&pki, v, &[b"h2", b"http/1.1"]);
         let mut tls = connect(&ctx, "localhost", server.port())
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", server.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
@@ -261,13 +176,7 @@ fn client_sni_alpn_and_certificate_are_seen_by_gnutls_serv() {
     let e = connect(&ctx, "other.hs.test", server.port())
         .map(|_| ())
         .unwrap_err();
-    assert_eq!(e.code(), ErrorCode::Ssl);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::UNRECOGNIZED_NAME)),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::received(ad::UNRECOGNIZED_NAME)));
+    assert_alert_received(&e, ad::UNRECOGNIZED_NAME, "another SNI");
     server.wait_for("Subject: CN=client.hs.test", WAIT).unwrap();
     server
         .wait_for("Application protocol: http/1.1", WAIT)
@@ -310,7 +219,7 @@ fn resume_twice(ctx: &Context, port: u16) -> [bool; 2] {
 fn client_resumes_with_s_server_and_both_sides_report_it() {
     let (pki, files, _dir) = pki_files("s-server-resume", KeyType::EcdsaP256);
     for v in VERSIONS {
-        let server = Peer::s_server(&s_server_cert(&files.server));
+        let server = s_server(&files.server, &[]);
         assert_eq!(
             resume_twice(&client_context(&pki, v), server.port()),
             [false, true],
@@ -324,13 +233,7 @@ fn client_resumes_with_s_server_and_both_sides_report_it() {
 fn client_resumes_with_gnutls_serv_and_both_sides_report_it() {
     let (pki, files, _dir) = pki_files("gnutls-serv-resume", KeyType::EcdsaP256);
     for v in VERSIONS {
-        let server = Peer::gnutls_serv(&[
-            "--echo",
-            "--x509certfile",
-            s(&files.server.chain),
-            "--x509keyfile",
-            s(&files.server.key),
-        ]);
+        let server = gnutls_serv_echo(&files.server, &[]);
         assert_eq!(
             resume_twice(&client_context(&pki, v), server.port()),
             [false, true],
@@ -343,9 +246,8 @@ fn client_resumes_with_gnutls_serv_and_both_sides_report_it() {
 #[test]
 fn client_reads_s_server_close_notify_as_end_of_stream_and_answers_it() {
     let (pki, files, _dir) = pki_files("s-server-www", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.push("-www"); // answers a GET, then closes with close_notify
-    let server = Peer::s_server(&args);
+    // -www: answers a GET, then closes with close_notify.
+    let server = s_server(&files.server, &["-www"]);
     for v in VERSIONS {
         let mut tls = connect(&client_context(&pki, v), "localhost", server.port()).unwrap();
         tls.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
@@ -371,9 +273,8 @@ const MIB: usize = 1 << 20;
 #[test]
 fn client_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
     let (pki, files, _dir) = pki_files("s-server-mib", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.push("-quiet"); // stdout holds exactly the bytes received
-    let mut server = Peer::s_server(&args);
+    // -quiet: stdout holds exactly the bytes received.
+    let mut server = s_server(&files.server, &["-quiet"]);
     let data = text_payload(MIB);
     let mut tls = connect(
         &client_context(&pki, Version::Tls13),
@@ -385,11 +286,7 @@ fn client_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
     tls.write_all(&data).unwrap();
     tls.flush().unwrap();
     let got = server.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "s_server received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("s_server", &got, &data);
     // s_server to hs-sync: its stdin.
     let feeder = server.feed_stdin(data.clone());
     let mut back = vec![0u8; MIB];
@@ -402,13 +299,7 @@ fn client_exchanges_one_mebibyte_with_s_server_byte_for_byte() {
 #[test]
 fn client_echoes_one_mebibyte_through_gnutls_serv_byte_for_byte() {
     let (pki, files, _dir) = pki_files("gnutls-serv-mib", KeyType::EcdsaP256);
-    let server = Peer::gnutls_serv(&[
-        "--echo",
-        "--x509certfile",
-        s(&files.server.chain),
-        "--x509keyfile",
-        s(&files.server.key),
-    ]);
+    let server = gnutls_serv_echo(&files.server, &[]);
     let data = text_payload(MIB);
     let mut tls = connect(
         &client_context(&pki, Version::Tls13),
@@ -455,87 +346,39 @@ fn client_failure(ctx: &Context, name: &str, server: &Peer) -> Error {
 fn client_rejects_a_server_certificate_from_an_unknown_ca() {
     let (_pki, files, _dir) = pki_files("fail-unknown-ca", KeyType::EcdsaP256);
     let stranger = TestPki::new("localhost");
-    let server = Peer::s_server(&s_server_cert(&files.server));
+    let server = s_server(&files.server, &[]);
     let e = client_failure(&stranger.client_context(), "localhost", &server);
-    assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
-    assert_eq!(
-        e.reason(),
-        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
-        "{e}"
-    );
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::UNKNOWN_CA)), "{e}");
+    assert_unknown_ca_refused(&e);
     server.wait_for("alert unknown ca", WAIT).unwrap();
 }
 
 #[test]
 fn client_rejects_a_server_certificate_for_another_name() {
     let (pki, files, _dir) = pki_files("fail-hostname", KeyType::EcdsaP256);
-    let server = Peer::s_server(&s_server_cert(&files.server));
+    let server = s_server(&files.server, &[]);
     let e = client_failure(&pki.client_context(), "other.hs.test", &server);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
-        "{e}"
-    );
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_HOSTNAME_MISMATCH),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::BAD_CERTIFICATE)), "{e}");
-}
-
-fn expired_certificate(pki: &TestPki) -> hs_core::testing::Issued {
-    pki.issue(&IssueOptions {
-        validity: (time::Duration::days(-30), time::Duration::days(-1)),
-        ..IssueOptions::server("localhost", KeyType::EcdsaP256)
-    })
+    assert_other_name_refused(&e);
 }
 
 #[test]
 fn client_rejects_an_expired_server_certificate() {
     let (pki, _files, dir) = pki_files("fail-expired", KeyType::EcdsaP256);
     let expired = write_issued(dir.path(), "expired", &expired_certificate(&pki));
-    let server = Peer::s_server(&s_server_cert(&expired));
+    let server = s_server(&expired, &[]);
     let e = client_failure(&pki.client_context(), "localhost", &server);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
-        "{e}"
-    );
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_CERT_HAS_EXPIRED),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::CERTIFICATE_EXPIRED)), "{e}");
+    assert_expired_refused(&e);
 }
 
 #[test]
 fn client_refuses_servers_limited_to_tls10_or_tls11() {
     let (pki, files, _dir) = pki_files("fail-old-version", KeyType::EcdsaP256);
-    for flag in ["-tls1", "-tls1_1"] {
-        let mut args = s_server_cert(&files.server);
-        args.extend([flag, "-cipher", "DEFAULT@SECLEVEL=0"]);
-        let server = Peer::s_server(&args);
+    for flag in OLD_VERSION_FLAGS {
+        let mut args = vec![flag];
+        args.extend(OLD_VERSION_CIPHERS);
+        let server = s_server(&files.server, &args);
         let e = client_failure(&pki.client_context(), "localhost", &server);
         // OpenSSL finds no version in common with the client's 1.2-1.3 and says so.
-        assert_eq!(e.code(), ErrorCode::Ssl, "{flag}: {e}");
-        assert_eq!(
-            e.reason(),
-            Some(Reason::alert(ad::PROTOCOL_VERSION)),
-            "{flag}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::received(ad::PROTOCOL_VERSION)),
-            "{flag}: {e}"
-        );
+        assert_alert_received(&e, ad::PROTOCOL_VERSION, flag);
         server.wait_for("unsupported protocol", WAIT).unwrap();
     }
 }
@@ -543,40 +386,11 @@ fn client_refuses_servers_limited_to_tls10_or_tls11() {
 #[test]
 fn client_fails_without_a_cipher_suite_in_common() {
     let (pki, files, _dir) = pki_files("fail-cipher", KeyType::EcdsaP256);
-    for (v, ours, theirs) in [
-        (
-            Version::Tls13,
-            "TLS_AES_128_GCM_SHA256",
-            ["-ciphersuites", "TLS_AES_256_GCM_SHA384"],
-        ),
-        (
-            Version::Tls12,
-            "ECDHE-ECDSA-AES128-GCM-SHA256",
-            ["-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
-        ),
-    ] {
-        let mut args = s_server_cert(&files.server);
-        args.extend(theirs);
-        let server = Peer::s_server(&args);
-        let ctx = pki
-            .client_builder()
-            .only_version(v)
-            .cipher_suites(&[ours])
-            .unwrap()
-            .build()
-            .unwrap();
+    for (v, ours, theirs) in NO_SHARED_SUITE {
+        let server = s_server(&files.server, &theirs);
+        let ctx = client_context_with_suite(&pki, v, ours);
         let e = client_failure(&ctx, "localhost", &server);
-        assert_eq!(e.code(), ErrorCode::Ssl, "{v:?}: {e}");
-        assert_eq!(
-            e.reason(),
-            Some(Reason::alert(ad::HANDSHAKE_FAILURE)),
-            "{v:?}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::received(ad::HANDSHAKE_FAILURE)),
-            "{v:?}: {e}"
-        );
+        assert_alert_received(&e, ad::HANDSHAKE_FAILURE, &format!("{v:?}"));
         server.wait_for("no shared cipher", WAIT).unwrap();
     }
 }
@@ -584,22 +398,10 @@ fn client_fails_without_a_cipher_suite_in_common() {
 #[test]
 fn client_without_a_certificate_is_refused_by_a_server_that_requires_one() {
     let (pki, files, _dir) = pki_files("fail-no-client-cert", KeyType::EcdsaP256);
-    let mut args = s_server_cert(&files.server);
-    args.extend(["-Verify", "4", "-CAfile", s(&files.ca)]);
-    let server = Peer::s_server(&args);
+    let server = s_server_requiring_cert(&files);
     // TLS 1.2: the server refuses during the handshake.
     let e = client_failure(&client_context(&pki, Version::Tls12), "localhost", &server);
-    assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::HANDSHAKE_FAILURE)),
-        "{e}"
-    );
-    assert_eq!(
-        e.alert(),
-        Some(Alert::received(ad::HANDSHAKE_FAILURE)),
-        "{e}"
-    );
+    assert_alert_received(&e, ad::HANDSHAKE_FAILURE, "TLS 1.2");
     // TLS 1.3: the client finishes first; the refusal arrives with the first read.
     let mut tls = connect(
         &client_context(&pki, Version::Tls13),
@@ -610,17 +412,7 @@ fn client_without_a_certificate_is_refused_by_a_server_that_requires_one() {
     let io = tls.read(&mut [0u8; 16]).unwrap_err();
     assert_eq!(io.kind(), io::ErrorKind::InvalidData);
     let e = hs_error(&io);
-    assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::CERTIFICATE_REQUIRED)),
-        "{e}"
-    );
-    assert_eq!(
-        e.alert(),
-        Some(Alert::received(ad::CERTIFICATE_REQUIRED)),
-        "{e}"
-    );
+    assert_alert_received(&e, ad::CERTIFICATE_REQUIRED, "TLS 1.3");
     server
         .wait_for("peer did not return a certificate", WAIT)
         .unwrap();
@@ -629,7 +421,7 @@ fn client_without_a_certificate_is_refused_by_a_server_that_requires_one() {
 #[test]
 fn client_reports_a_server_that_closes_tcp_mid_handshake() {
     let (pki, files, _dir) = pki_files("fail-tcp-close", KeyType::EcdsaP256);
-    let mut server = Peer::s_server(&s_server_cert(&files.server));
+    let mut server = s_server(&files.server, &[]);
     // Frozen, s_server leaves the connection in its listen queue: the ClientHello is sent
     // and nothing comes back.
     server.freeze();
@@ -696,24 +488,6 @@ fn accept_one(
     hs_sync::accept_tcp(ctx, accept_tcp(listener, peer), timeouts())
 }
 
-fn server_context(pki: &TestPki, v: Version) -> Context {
-    pki.server_builder().only_version(v).build().unwrap()
-}
-
-fn s_client_version(v: Version) -> &'static str {
-    match v {
-        Version::Tls13 => "-tls1_3",
-        _ => "-tls1_2",
-    }
-}
-
-fn gnutls_priority(v: Version) -> &'static str {
-    match v {
-        Version::Tls13 => "NORMAL:-VERS-ALL:+VERS-TLS1.3",
-        _ => "NORMAL:-VERS-ALL:+VERS-TLS1.2",
-    }
-}
-
 /// Reads until the peer's close_notify, then answers it.
 fn read_to_close(tls: &mut SslStream<TcpStream>, peer: &Peer) -> Vec<u8> {
     let mut got = Vec::new();
@@ -734,14 +508,10 @@ fn server_speaks_tls12_and_tls13_to_s_client_with_each_key_type() {
         let (pki, files, _dir) = pki_files("s-client-kt", kt);
         for v in VERSIONS {
             let (listener, port) = listen();
-            let mut client = Peer::s_client(
+            let mut client = s_client_verifying(
                 port,
+                &files.ca,
                 &[
-                    "-CAfile",
-                    s(&files.ca),
-                    "-verify_return_error",
-                    "-servername",
-                    "localhost",
                     "-verify_hostname",
                     "localhost",
                     s_client_version(v),
@@ -760,11 +530,7 @@ fn server_speaks_tls12_and_tls13_to_s_client_with_each_key_type() {
                 .wait_for(&format!("Protocol version: {}", version_name(v)), WAIT)
                 .unwrap();
             client.wait_for("Verification: OK", WAIT).unwrap();
-            assert!(
-                client.wait_exit(WAIT).unwrap().success(),
-                "{}",
-                client.output()
-            );
+            assert_exits_cleanly(&mut client);
         }
     }
 }
@@ -775,19 +541,7 @@ fn server_speaks_tls12_and_tls13_to_gnutls_cli_with_each_key_type() {
         let (pki, files, _dir) = pki_files("gnutls-cli-kt", kt);
         for v in VERSIONS {
             let (listener, port) = listen();
-            let mut client = Peer::gnutls_cli(
-                port,
-                &[
-                    "--x509cafile",
-                    s(&files.ca),
-                    "--sni-hostname",
-                    "localhost",
-                    "--verify-hostname",
-                    "localhost",
-                    "--priority",
-                    gnutls_priority(v),
-                ],
-            );
+            let mut client = gnutls_cli_version(port, &files.ca, v, &[]);
             let mut tls = accept_one(&listener, &server_context(&pki, v), &client)
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
             assert_eq!(tls.ssl().version_name(), version_name(v));
@@ -796,11 +550,7 @@ fn server_speaks_tls12_and_tls13_to_gnutls_cli_with_each_key_type() {
             client.wait_for("from hs-sync", WAIT).unwrap();
             client.close_stdin();
             read_to_close(&mut tls, &client);
-            assert!(
-                client.wait_exit(WAIT).unwrap().success(),
-                "{}",
-                client.output()
-            );
+            assert_exits_cleanly(&mut client);
         }
     }
 }
@@ -816,34 +566,14 @@ fn serve_http(tls: &mut SslStream<TcpStream>, body: Option<&[u8]>, peer: &Peer) 
         head.push(byte[0]);
     }
     let head = String::from_utf8(head).unwrap();
-    let length = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-length:")
-                .map(|n| n.trim().parse::<usize>().unwrap())
-        })
-        .unwrap_or(0);
-    let mut request_body = vec![0u8; length];
+    let mut request_body = vec![0u8; content_length(&head)];
     tls.read_exact(&mut request_body).unwrap();
     let body = body.unwrap_or(&request_body);
-    write!(
-        tls,
-        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
+    tls.write_all(http_ok_head(body.len()).as_bytes()).unwrap();
     tls.write_all(body).unwrap();
     tls.flush().unwrap();
     assert_eq!(tls.shutdown().unwrap(), ShutdownState::Sent);
     head
-}
-
-fn curl_version(v: Version) -> Vec<&'static str> {
-    match v {
-        Version::Tls13 => vec!["--tlsv1.3"],
-        _ => vec!["--tlsv1.2", "--tls-max", "1.2"],
-    }
 }
 
 #[test]
@@ -852,57 +582,17 @@ fn server_speaks_tls12_and_tls13_to_curl_with_each_key_type() {
         let (pki, files, _dir) = pki_files("curl-kt", kt);
         for v in VERSIONS {
             let (listener, port) = listen();
-            let resolve = format!("localhost:{port}:127.0.0.1");
-            let url = format!("https://localhost:{port}/kt");
-            let mut args = vec![
-                "-sS",
-                "--max-time",
-                "10",
-                "--cacert",
-                s(&files.ca),
-                "--resolve",
-                &resolve,
-            ];
-            args.extend(curl_version(v));
-            args.push(&url);
-            let mut client = Peer::curl(&args);
+            let mut client = curl(port, &files.ca, false, &[], Some(v), &["kt"]);
             let mut tls = accept_one(&listener, &server_context(&pki, v), &client)
                 .unwrap_or_else(|e| panic!("{kt:?} {v:?}: {e}\n{}", client.output()));
             assert_eq!(tls.ssl().version_name(), version_name(v));
             assert_eq!(tls.ssl().server_name(), Some("localhost"));
             let head = serve_http(&mut tls, Some(b"served by hs-sync\n"), &client);
             assert!(head.starts_with("GET /kt HTTP/1.1\r\n"), "{head}");
-            assert!(
-                client.wait_exit(WAIT).unwrap().success(),
-                "{}",
-                client.output()
-            );
+            assert_exits_cleanly(&mut client);
             assert_eq!(client.stdout(), b"served by hs-sync\n");
         }
     }
-}
-
-/// A server context that requires a client certificate and speaks `http/1.1` by ALPN.
-fn demanding_server_context(pki: &TestPki) -> Context {
-    pki.server_builder()
-        .verify_mode(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT)
-        .alpn_protocols(&[b"http/1.1"])
-        .build()
-        .unwrap()
-}
-
-fn assert_client_certificate(tls: &SslStream<TcpStream>, pki: &TestPki) {
-    let chain = tls
-        .ssl()
-        .peer_certificates()
-        .expect("the client's certificate");
-    let sent = peers::pem_certificates(&pki.client().chain_pem);
-    assert_eq!(
-        chain[0].as_ref(),
-        &sent[0][..],
-        "the client's leaf certificate"
-    );
-    assert_eq!(tls.ssl().verify_result(), VerifyCode::X509_V_OK);
 }
 
 #[test]
@@ -910,30 +600,12 @@ fn server_negotiates_alpn_reads_sni_and_verifies_the_client_certificate_of_s_cli
     let (pki, files, _dir) = pki_files("s-client-features", KeyType::EcdsaP256);
     for v in VERSIONS {
         let (listener, port) = listen();
-        let mut client = Peer::s_client(
-            port,
-            &[
-                "-CAfile",
-                s(&files.ca),
-                "-verify_return_error",
-                "-servername",
-                "localhost",
-                s_client_version(v),
-                "-alpn",
-                "h2,http/1.1",
-                "-cert",
-                s(&files.client.leaf),
-                "-cert_chain",
-                s(&files.client.intermediates),
-                "-key",
-                s(&files.client.key),
-            ],
-        );
+        let mut client = s_client_with_cert(port, &files, v);
         let mut tls = accept_one(&listener, &demanding_server_context(&pki), &client)
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
         assert_eq!(tls.ssl().server_name(), Some("localhost"));
-        assert_client_certificate(&tls, &pki);
+        assert_client_certificate(tls.ssl(), &pki);
         client.close_stdin();
         read_to_close(&mut tls, &client);
         client.wait_for("ALPN protocol: http/1.1", WAIT).unwrap();
@@ -945,32 +617,12 @@ fn server_negotiates_alpn_reads_sni_and_verifies_the_client_certificate_of_gnutl
     let (pki, files, _dir) = pki_files("gnutls-cli-features", KeyType::EcdsaP256);
     for v in VERSIONS {
         let (listener, port) = listen();
-        let mut client = Peer::gnutls_cli(
-            port,
-            &[
-                "--x509cafile",
-                s(&files.ca),
-                "--sni-hostname",
-                "localhost",
-                "--verify-hostname",
-                "localhost",
-                "--priority",
-                gnutls_priority(v),
-                "--alpn",
-                "h2",
-                "--alpn",
-                "http/1.1",
-                "--x509certfile",
-                s(&files.client.chain),
-                "--x509keyfile",
-                s(&files.client.key),
-            ],
-        );
+        let mut client = gnutls_cli_with_cert(port, &files, v);
         let mut tls = accept_one(&listener, &demanding_server_context(&pki), &client)
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
         assert_eq!(tls.ssl().server_name(), Some("localhost"));
-        assert_client_certificate(&tls, &pki);
+        assert_client_certificate(tls.ssl(), &pki);
         client.close_stdin();
         read_to_close(&mut tls, &client);
         client
@@ -984,41 +636,15 @@ fn server_negotiates_alpn_reads_sni_and_verifies_the_client_certificate_of_curl(
     let (pki, files, _dir) = pki_files("curl-features", KeyType::EcdsaP256);
     for v in VERSIONS {
         let (listener, port) = listen();
-        let resolve = format!("localhost:{port}:127.0.0.1");
-        let url = format!("https://localhost:{port}/features");
-        let mut args = vec![
-            "-sS",
-            "-v",
-            "--max-time",
-            "10",
-            "--cacert",
-            s(&files.ca),
-            "--resolve",
-            &resolve,
-            "--cert",
-            s(&files.client.chain),
-            "--key",
-            s(&files.client.key),
-        ];
-        args.extend(curl_version(v));
-        args.push(&url);
-        let mut client = Peer::curl(&args);
+        let mut client = curl_with_cert(port, &files, v, "features");
         let mut tls = accept_one(&listener, &demanding_server_context(&pki), &client)
             .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
         assert_eq!(tls.ssl().alpn_protocol(), Some(&b"http/1.1"[..]));
         assert_eq!(tls.ssl().server_name(), Some("localhost"));
-        assert_client_certificate(&tls, &pki);
+        assert_client_certificate(tls.ssl(), &pki);
         serve_http(&mut tls, Some(b"ok\n"), &client);
-        assert!(
-            client.wait_exit(WAIT).unwrap().success(),
-            "{}",
-            client.output()
-        );
-        assert!(
-            client.said("ALPN: server accepted http/1.1"),
-            "{}",
-            client.output()
-        );
+        assert_exits_cleanly(&mut client);
+        assert_said(&client, "ALPN: server accepted http/1.1");
     }
 }
 
@@ -1032,19 +658,8 @@ fn server_resumes_s_client_sessions_and_both_sides_report_it() {
         let sess = sessions.join(&format!("{v:?}.pem"));
         let mut reused = Vec::new();
         for sess_flag in ["-sess_out", "-sess_in"] {
-            let mut client = Peer::s_client(
-                port,
-                &[
-                    "-CAfile",
-                    s(&files.ca),
-                    "-verify_return_error",
-                    "-servername",
-                    "localhost",
-                    s_client_version(v),
-                    sess_flag,
-                    s(&sess),
-                ],
-            );
+            let mut client =
+                s_client_verifying(port, &files.ca, &[s_client_version(v), sess_flag, s(&sess)]);
             let mut tls = accept_one(&listener, &ctx, &client)
                 .unwrap_or_else(|e| panic!("{v:?}: {e}\n{}", client.output()));
             reused.push(tls.ssl().session_reused());
@@ -1053,21 +668,8 @@ fn server_resumes_s_client_sessions_and_both_sides_report_it() {
             client.wait_for("ticket sent", WAIT).unwrap();
             client.close_stdin();
             read_to_close(&mut tls, &client);
-            assert!(
-                client.wait_exit(WAIT).unwrap().success(),
-                "{}",
-                client.output()
-            );
-            let expected = if sess_flag == "-sess_in" {
-                "Reused, "
-            } else {
-                "New, "
-            };
-            assert!(
-                client.said(&format!("{expected}{}", version_name(v))),
-                "{}",
-                client.output()
-            );
+            assert_exits_cleanly(&mut client);
+            assert_said(&client, &s_client_session_line(sess_flag, v));
         }
         assert_eq!(reused, [false, true], "{v:?}");
     }
@@ -1079,20 +681,7 @@ fn server_resumes_gnutls_cli_sessions_and_both_sides_report_it() {
     for v in VERSIONS {
         let ctx = server_context(&pki, v);
         let (listener, port) = listen();
-        let mut client = Peer::gnutls_cli(
-            port,
-            &[
-                "--x509cafile",
-                s(&files.ca),
-                "--sni-hostname",
-                "localhost",
-                "--verify-hostname",
-                "localhost",
-                "--priority",
-                gnutls_priority(v),
-                "--resume",
-            ],
-        );
+        let mut client = gnutls_cli_version(port, &files.ca, v, &["--resume"]);
         // gnutls-cli --resume: a first connection, closed once it has its session, then a
         // second one that resumes it.
         let mut first = accept_one(&listener, &ctx, &client)
@@ -1115,25 +704,8 @@ fn server_resumes_curl_sessions_and_both_sides_report_it() {
     for v in VERSIONS {
         let ctx = server_context(&pki, v);
         let (listener, port) = listen();
-        let resolve = format!("localhost:{port}:127.0.0.1");
-        let (one, two) = (
-            format!("https://localhost:{port}/one"),
-            format!("https://localhost:{port}/two"),
-        );
         // Two URLs, and the server closes after each: curl reconnects with its session.
-        let mut args = vec![
-            "-sS",
-            "-v",
-            "--max-time",
-            "10",
-            "--cacert",
-            s(&files.ca),
-            "--resolve",
-            &resolve,
-        ];
-        args.extend(curl_version(v));
-        args.extend([one.as_str(), two.as_str()]);
-        let mut client = Peer::curl(&args);
+        let mut client = curl(port, &files.ca, true, &[], Some(v), &["one", "two"]);
         let mut reused = Vec::new();
         for body in [&b"one\n"[..], b"two\n"] {
             let mut tls = accept_one(&listener, &ctx, &client)
@@ -1141,17 +713,9 @@ fn server_resumes_curl_sessions_and_both_sides_report_it() {
             reused.push(tls.ssl().session_reused());
             serve_http(&mut tls, Some(body), &client);
         }
-        assert!(
-            client.wait_exit(WAIT).unwrap().success(),
-            "{}",
-            client.output()
-        );
+        assert_exits_cleanly(&mut client);
         assert_eq!(reused, [false, true], "{v:?}:\n{}", client.output());
-        assert!(
-            client.said("SSL reusing session ID") || client.said("SSL re-using session ID"),
-            "{}",
-            client.output()
-        );
+        assert!(curl_said_reused(&client), "{}", client.output());
     }
 }
 
@@ -1180,75 +744,37 @@ fn server_echoes_one_mebibyte_to_s_client_byte_for_byte_and_closes_first() {
     let (pki, files, _dir) = pki_files("s-client-mib", KeyType::EcdsaP256);
     let (listener, port) = listen();
     // -quiet: stdout holds only the bytes received, and EOF on stdin does not close.
-    let mut client = Peer::s_client(
-        port,
-        &[
-            "-CAfile",
-            s(&files.ca),
-            "-verify_return_error",
-            "-servername",
-            "localhost",
-            "-quiet",
-        ],
-    );
+    let mut client = s_client_verifying(port, &files.ca, &["-quiet"]);
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let data = text_payload(MIB);
     let feeder = client.feed_stdin(data.clone());
     echo(&mut tls, MIB, &client);
     let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "s_client received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("s_client", &got, &data);
     client.restore_stdin(feeder.join().unwrap().unwrap());
     // Our close_notify first; s_client answers with its own and exits.
     close_both_ways(&mut tls);
-    assert!(
-        client.wait_exit(WAIT).unwrap().success(),
-        "{}",
-        client.output()
-    );
+    assert_exits_cleanly(&mut client);
 }
 
 #[test]
 fn server_echoes_one_mebibyte_to_gnutls_cli_byte_for_byte_and_closes_first() {
     let (pki, files, _dir) = pki_files("gnutls-cli-mib", KeyType::EcdsaP256);
     let (listener, port) = listen();
-    let mut client = Peer::gnutls_cli(
-        port,
-        &[
-            "--x509cafile",
-            s(&files.ca),
-            "--sni-hostname",
-            "localhost",
-            "--verify-hostname",
-            "localhost",
-            "--logfile",
-            "gnutls-cli.log",
-        ],
-    );
+    let mut client = gnutls_cli(port, &files.ca, &["--logfile", "gnutls-cli.log"]);
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let data = text_payload(MIB);
     let feeder = client.feed_stdin(data.clone());
     echo(&mut tls, MIB, &client);
     let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "gnutls-cli received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("gnutls-cli", &got, &data);
     client.restore_stdin(feeder.join().unwrap().unwrap());
     // Our close_notify: gnutls-cli reports it and exits (without answering it: it closes
     // the socket, which hs-sync would read as an unexpected EOF).
     assert_eq!(tls.shutdown().unwrap(), ShutdownState::Sent);
-    assert!(
-        client.wait_exit(WAIT).unwrap().success(),
-        "{}",
-        client.output()
-    );
+    assert_exits_cleanly(&mut client);
     let log = std::fs::read_to_string(client.dir().join("gnutls-cli.log")).unwrap_or_default();
     assert!(
         log.contains("Peer has closed the GnuTLS connection"),
@@ -1263,31 +789,21 @@ fn server_echoes_one_mebibyte_posted_by_curl_byte_for_byte() {
     let data = text_payload(MIB);
     let upload = dir.join("upload.txt");
     std::fs::write(&upload, &data).unwrap();
-    let resolve = format!("localhost:{port}:127.0.0.1");
-    let url = format!("https://localhost:{port}/echo");
     let at_upload = format!("@{}", s(&upload));
-    let client = Peer::curl(&[
-        "-sS",
-        "--max-time",
-        "10",
-        "--cacert",
-        s(&files.ca),
-        "--resolve",
-        &resolve,
-        "--data-binary",
-        &at_upload,
-        &url,
-    ]);
+    let client = curl(
+        port,
+        &files.ca,
+        false,
+        &["--data-binary", &at_upload],
+        None,
+        &["echo"],
+    );
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let head = serve_http(&mut tls, None, &client);
     assert!(head.starts_with("POST /echo HTTP/1.1\r\n"), "{head}");
     let got = client.wait_for_stdout_len(MIB, WAIT).unwrap();
-    assert!(
-        got == data,
-        "curl received other bytes ({} bytes)",
-        got.len()
-    );
+    assert_received("curl", &got, &data);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1313,124 +829,36 @@ fn server_rejects_a_client_certificate_from_an_unknown_ca() {
     let stranger_dir = TempDir::new("stranger");
     let stranger_files = write_pki(stranger_dir.path(), "stranger", &stranger);
     let (listener, port) = listen();
-    let client = Peer::s_client(
-        port,
-        &[
-            "-CAfile",
-            s(&files.ca),
-            "-servername",
-            "localhost",
-            "-cert",
-            s(&stranger_files.client.leaf),
-            "-cert_chain",
-            s(&stranger_files.client.intermediates),
-            "-key",
-            s(&stranger_files.client.key),
-        ],
-    );
+    let client = s_client(port, &files.ca, &openssl_cert(&stranger_files.client));
     let e = server_failure(&listener, &demanding_server_context(&pki), &client);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED),
-        "{e}"
-    );
-    assert_eq!(
-        e.verify_code(),
-        Some(VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
-        "{e}"
-    );
-    assert_eq!(e.alert(), Some(Alert::sent(ad::UNKNOWN_CA)), "{e}");
+    assert_unknown_ca_refused(&e);
     client.wait_for("alert unknown ca", WAIT).unwrap();
-}
-
-/// s_client refuses the server's certificate with `-verify_return_error`; the server gets
-/// the alert.
-fn refused_by_s_client(ctx: &Context, ca: &std::path::Path, extra: &[&str]) -> (Error, Peer) {
-    let (listener, port) = listen();
-    let mut args = vec![
-        "-CAfile",
-        s(ca),
-        "-verify_return_error",
-        "-servername",
-        "localhost",
-    ];
-    args.extend(extra);
-    let client = Peer::s_client(port, &args);
-    let e = server_failure(&listener, ctx, &client);
-    (e, client)
 }
 
 #[test]
 fn server_is_refused_by_clients_that_do_not_trust_its_ca_its_name_or_its_dates() {
     let (pki, files, dir) = pki_files("srv-refused", KeyType::EcdsaP256);
-    // Unknown CA.
-    let stranger = TestPki::new("localhost");
-    let stranger_ca = dir.join("stranger-ca.pem");
-    std::fs::write(&stranger_ca, stranger.ca_pem()).unwrap();
-    let (e, client) = refused_by_s_client(&pki.server_context(), &stranger_ca, &[]);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::UNKNOWN_CA)),
-        "{e}\n{}",
-        client.output()
-    );
-    assert_eq!(e.alert(), Some(Alert::received(ad::UNKNOWN_CA)), "{e}");
-    // Another name.
-    let (e, client) = refused_by_s_client(
-        &pki.server_context(),
-        &files.ca,
-        &["-verify_hostname", "other.hs.test"],
-    );
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::BAD_CERTIFICATE)),
-        "{e}\n{}",
-        client.output()
-    );
-    assert_eq!(e.alert(), Some(Alert::received(ad::BAD_CERTIFICATE)), "{e}");
-    client.wait_for("hostname mismatch", WAIT).unwrap();
-    // Expired.
-    let expired = expired_certificate(&pki);
-    let ctx = Context::builder()
-        .certificate_chain_pem(expired.chain_pem.as_bytes())
-        .unwrap()
-        .private_key_pem(expired.key_pem.as_bytes())
-        .unwrap()
-        .build()
-        .unwrap();
-    let (e, client) = refused_by_s_client(&ctx, &files.ca, &[]);
-    assert_eq!(
-        e.reason(),
-        Some(Reason::alert(ad::CERTIFICATE_EXPIRED)),
-        "{e}\n{}",
-        client.output()
-    );
-    assert_eq!(
-        e.alert(),
-        Some(Alert::received(ad::CERTIFICATE_EXPIRED)),
-        "{e}"
-    );
-    client.wait_for("certificate has expired", WAIT).unwrap();
+    for r in refusals(&pki, &files, &dir) {
+        let (listener, port) = listen();
+        let client = s_client_verifying(port, &r.ca, &r.extra);
+        let e = server_failure(&listener, &r.ctx, &client);
+        assert_alert_received(&e, r.alert, &format!("{}\n{}", r.what, client.output()));
+        if let Some(says) = r.client_says {
+            client.wait_for(says, WAIT).unwrap();
+        }
+    }
 }
 
 #[test]
 fn server_refuses_clients_limited_to_tls10_or_tls11() {
     let (pki, _files, _dir) = pki_files("srv-fail-old-version", KeyType::EcdsaP256);
-    for flag in ["-tls1", "-tls1_1"] {
+    for flag in OLD_VERSION_FLAGS {
         let (listener, port) = listen();
-        let client = Peer::s_client(port, &[flag, "-cipher", "DEFAULT@SECLEVEL=0"]);
+        let mut args = vec![flag];
+        args.extend(OLD_VERSION_CIPHERS);
+        let client = Peer::s_client(port, &args);
         let e = server_failure(&listener, &pki.server_context(), &client);
-        assert_eq!(e.code(), ErrorCode::Ssl, "{flag}: {e}");
-        assert_eq!(
-            e.reason(),
-            Some(Reason::SSL_R_UNSUPPORTED_PROTOCOL),
-            "{flag}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::sent(ad::PROTOCOL_VERSION)),
-            "{flag}: {e}"
-        );
+        assert_old_client_refused(&e, flag);
         client.wait_for("alert protocol version", WAIT).unwrap();
     }
 }
@@ -1438,39 +866,14 @@ fn server_refuses_clients_limited_to_tls10_or_tls11() {
 #[test]
 fn server_fails_without_a_cipher_suite_in_common() {
     let (pki, _files, _dir) = pki_files("srv-fail-cipher", KeyType::EcdsaP256);
-    for (v, ours, theirs) in [
-        (
-            Version::Tls13,
-            "TLS_AES_128_GCM_SHA256",
-            ["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"],
-        ),
-        (
-            Version::Tls12,
-            "ECDHE-ECDSA-AES128-GCM-SHA256",
-            ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
-        ),
-    ] {
-        let ctx = pki
-            .server_builder()
-            .only_version(v)
-            .cipher_suites(&[ours])
-            .unwrap()
-            .build()
-            .unwrap();
+    for (v, ours, theirs) in NO_SHARED_SUITE {
+        let ctx = server_context_with_suite(&pki, v, ours);
         let (listener, port) = listen();
-        let client = Peer::s_client(port, &theirs);
+        let mut args = vec![s_client_version(v)];
+        args.extend(theirs);
+        let client = Peer::s_client(port, &args);
         let e = server_failure(&listener, &ctx, &client);
-        assert_eq!(e.code(), ErrorCode::Ssl, "{v:?}: {e}");
-        assert_eq!(
-            e.reason(),
-            Some(Reason::SSL_R_NO_SHARED_CIPHER),
-            "{v:?}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::sent(ad::HANDSHAKE_FAILURE)),
-            "{v:?}: {e}"
-        );
+        assert_no_shared_cipher(&e, &format!("{v:?}"));
         client.wait_for("alert handshake failure", WAIT).unwrap();
     }
 }
@@ -1480,28 +883,9 @@ fn server_requiring_a_certificate_refuses_a_client_without_one() {
     let (pki, files, _dir) = pki_files("srv-fail-no-client-cert", KeyType::EcdsaP256);
     for v in VERSIONS {
         let (listener, port) = listen();
-        let client = Peer::s_client(
-            port,
-            &[
-                "-CAfile",
-                s(&files.ca),
-                "-servername",
-                "localhost",
-                s_client_version(v),
-            ],
-        );
+        let client = s_client(port, &files.ca, &[s_client_version(v)]);
         let e = server_failure(&listener, &demanding_server_context(&pki), &client);
-        assert_eq!(e.code(), ErrorCode::Ssl, "{v:?}: {e}");
-        assert_eq!(
-            e.reason(),
-            Some(Reason::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE),
-            "{v:?}: {e}"
-        );
-        assert_eq!(
-            e.alert(),
-            Some(Alert::sent(ad::CERTIFICATE_REQUIRED)),
-            "{v:?}: {e}"
-        );
+        assert_missing_client_certificate(&e, &format!("{v:?}"));
         client.wait_for("alert certificate required", WAIT).unwrap();
     }
 }
@@ -1510,7 +894,7 @@ fn server_requiring_a_certificate_refuses_a_client_without_one() {
 fn server_reports_a_client_that_closes_tcp_mid_handshake() {
     let (pki, files, _dir) = pki_files("srv-fail-tcp-close", KeyType::EcdsaP256);
     let (listener, port) = listen();
-    let mut client = Peer::s_client(port, &["-CAfile", s(&files.ca), "-servername", "localhost"]);
+    let mut client = s_client(port, &files.ca, &[]);
     let mut tcp = accept_tcp(&listener, &client);
     tcp.set_read_timeout(Some(WAIT)).unwrap();
     let mut ssl = Ssl::new(&pki.server_context());
@@ -1522,26 +906,7 @@ fn server_reports_a_client_that_closes_tcp_mid_handshake() {
     let mut tls = SslStream::new(ssl, tcp);
     tls.set_timeouts(timeouts());
     // The server's flight goes out to a closed socket: the kernel answers with a reset.
-    // Depending on whether the reset arrives before the flight is written or after, the
-    // handshake sees a broken pipe / reset (SSL_ERROR_SYSCALL) or the end of the stream
-    // without close_notify (SSL_ERROR_SSL, unexpected eof while reading).
     let e = tls.do_handshake().unwrap_err();
-    match &e {
-        Error::Io(io) => {
-            assert_eq!(e.code(), ErrorCode::Syscall);
-            assert!(
-                matches!(
-                    io.kind(),
-                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
-                ),
-                "{e}"
-            );
-        }
-        Error::UnexpectedEof => {
-            assert_eq!(e.code(), ErrorCode::Ssl);
-            assert_eq!(e.reason(), Some(Reason::SSL_R_UNEXPECTED_EOF_WHILE_READING));
-        }
-        other => panic!("not the error of a closed connection: {other}"),
-    }
+    assert_closed_mid_handshake(&e);
     assert!(!tls.ssl().is_init_finished());
 }
