@@ -585,15 +585,14 @@ fn load_file(c: &SslCtx, file: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn load_dir(c: &SslCtx, dir: &str) -> Result<(), Error> {
-    // OpenSSL looks certificates up by subject hash in the directory; hs loads every
-    // PEM certificate the directory holds, which trusts the same set.
-    let rd = std::fs::read_dir(dir).map_err(|e| {
-        Error::config(
-            Reason::sys(e.raw_os_error().unwrap_or(0)),
-            format!("{dir}: {e}"),
-        )
-    })?;
+fn load_dir(c: &SslCtx, dir: &str) {
+    // OpenSSL only records the directory and looks certificates up by subject hash there
+    // during verification, so a directory that is missing or unreadable is accepted and
+    // trusts nothing. hs loads every PEM certificate the directory holds now, which trusts
+    // the same set as long as the directory does not change.
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut found = Vec::new();
     for entry in rd.flatten() {
         if let Ok(pem) = std::fs::read(entry.path()) {
@@ -601,7 +600,6 @@ fn load_dir(c: &SslCtx, dir: &str) -> Result<(), Error> {
         }
     }
     c.change(|s| s.trust.extend(found.into_iter().map(CertificateDer::from)));
-    Ok(())
 }
 
 ffi_fn! {
@@ -620,9 +618,7 @@ ffi_fn! {
         }
         if !path.is_null() {
             let Some(p) = cstr(path) else { return 0 };
-            if let Err(e) = load_dir(c, p) {
-                return fail(&e);
-            }
+            load_dir(c, p);
         }
         1
     }
@@ -640,13 +636,11 @@ ffi_fn! {
 }
 
 ffi_fn! {
-    /// `SSL_CTX_load_verify_dir`.
+    /// `SSL_CTX_load_verify_dir`: 1 even for a missing directory, as OpenSSL.
     fn SSL_CTX_load_verify_dir(ctx: *mut SslCtx, dir: *const c_char) -> c_int = 0; {
         let (Some(c), Some(d)) = (obj(ctx), cstr(dir)) else { return 0 };
-        match load_dir(c, d) {
-            Ok(()) => 1,
-            Err(e) => fail(&e),
-        }
+        load_dir(c, d);
+        1
     }
 }
 

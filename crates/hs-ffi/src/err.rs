@@ -118,6 +118,11 @@ fn with_queue<R>(f: impl FnOnce(&mut Queue) -> R, default: R) -> R {
         .unwrap_or(default)
 }
 
+/// Empties this thread's queue, as OpenSSL's handshake state machine does each time it runs.
+pub(crate) fn clear() {
+    with_queue(|q| q.entries.clear(), ());
+}
+
 /// Empties this thread's queue (for unit tests).
 #[cfg(test)]
 pub(crate) fn clear_for_tests() {

@@ -149,6 +149,11 @@
 //! * `SSL_shutdown` after a fatal error (e.g. an EOF without close_notify): -1 with nothing
 //!   queued (`SSL_ERROR_SYSCALL`); OpenSSL queues `SSL_R_SHUTDOWN_WHILE_IN_INIT` (a failed
 //!   connection counts as in init there).
+//! * OpenSSL's handshake state machine empties the thread's error queue whenever it runs;
+//!   hs does so at every handshake call (and `SSL_read` / `SSL_write` before the handshake
+//!   finished), but not when an `SSL_read` after the handshake takes post-handshake
+//!   messages (TLS 1.3 tickets, key updates), where OpenSSL's runs again: an error the
+//!   application left on the queue then still shows in `SSL_get_error`.
 //! * After a transport error (`SSL_ERROR_SYSCALL`, e.g. ECONNRESET) the next call reports
 //!   the same error again; OpenSSL reads the transport again (and then sees its EOF).
 //! * An empty handshake record (`16 03 03 00 00`): `SSL_R_LENGTH_MISMATCH` with a

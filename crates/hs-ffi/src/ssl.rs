@@ -143,17 +143,20 @@ impl SslObj {
         }
     }
 
-    /// Runs one I/O call of the engine over the SSL's BIOs.
+    /// Runs one I/O call of the engine over the SSL's BIOs. `drives_handshake`: the call
+    /// runs OpenSSL's handshake state machine while the handshake is unfinished (every call
+    /// but `SSL_shutdown`), which starts by emptying the thread's error queue.
     fn call<R>(
         &self,
         me: *mut SslObj,
+        drives_handshake: bool,
         f: impl FnOnce(&mut hs_core::Ssl, &mut SslIo<'_>) -> Result<R, Error>,
     ) -> Outcome<R> {
         let mut pending_cbs = Vec::new();
         let out = {
             let mut g = self.lock();
             g.rwstate = SSL_NOTHING;
-            let out = run(&mut g, me, f);
+            let out = run(&mut g, me, drives_handshake, f);
             // A servername callback may have switched the SSL_CTX.
             self.ctx_ptr.store(g.ctx, Ordering::Release);
             match &out.result {
@@ -194,6 +197,7 @@ impl SslObj {
 fn run<R>(
     g: &mut Inner,
     me: *mut SslObj,
+    drives_handshake: bool,
     f: impl FnOnce(&mut hs_core::Ssl, &mut SslIo<'_>) -> Result<R, Error>,
 ) -> Outcome<R> {
     if let Err(e) = ensure_core(g) {
@@ -220,6 +224,12 @@ fn run<R>(
     let sticky = core.fatal_error().is_some();
     let was_finished = core.is_init_finished();
     let server = core.is_server();
+    // OpenSSL's state machine (not entered without a role, nor once the connection failed)
+    // empties the queue first: errors the application left there do not turn a WANT_READ
+    // of the handshake into SSL_ERROR_SSL.
+    if drives_handshake && !was_finished && !sticky && core.role() != hs_core::Role::Unset {
+        err::clear();
+    }
     if !g.started && !was_finished {
         g.started = true;
         if let Some(c) = ctx {
@@ -603,7 +613,7 @@ ffi_fn! {
     /// `SSL_do_handshake`.
     fn SSL_do_handshake(ssl: *mut SslObj) -> c_int = -1; {
         let Some(s) = obj(ssl) else { return -1 };
-        handshake_ret(&s.call(ssl, |c, io| c.do_handshake(io)))
+        handshake_ret(&s.call(ssl, true, |c, io| c.do_handshake(io)))
     }
 }
 
@@ -623,7 +633,7 @@ ffi_fn! {
                 }
             }
         }
-        handshake_ret(&s.call(ssl, |c, io| c.do_handshake(io)))
+        handshake_ret(&s.call(ssl, true, |c, io| c.do_handshake(io)))
     }
 }
 
@@ -640,7 +650,7 @@ ffi_fn! {
                 }
             }
         }
-        handshake_ret(&s.call(ssl, |c, io| c.do_handshake(io)))
+        handshake_ret(&s.call(ssl, true, |c, io| c.do_handshake(io)))
     }
 }
 
@@ -711,7 +721,7 @@ fn uninitialized() -> Error {
 fn do_read(ssl: *mut SslObj, buf: *mut c_void, len: usize, peek: bool) -> Option<Outcome<usize>> {
     let s = obj(ssl)?;
     let buf = bytes_mut(buf.cast(), len)?;
-    Some(s.call(ssl, |c, io| {
+    Some(s.call(ssl, true, |c, io| {
         if c.role() == hs_core::Role::Unset {
             return Err(uninitialized());
         }
@@ -792,7 +802,7 @@ fn do_write(ssl: *mut SslObj, buf: *const c_void, len: usize) -> Option<Outcome<
         } else {
             data.len()
         };
-        let mut o = s.call(ssl, |c, io| {
+        let mut o = s.call(ssl, true, |c, io| {
             if c.role() == hs_core::Role::Unset {
                 return Err(uninitialized());
             }
@@ -865,7 +875,7 @@ ffi_fn! {
                 return -1;
             }
         }
-        match s.call(ssl, |c, io| c.shutdown(io)).result {
+        match s.call(ssl, false, |c, io| c.shutdown(io)).result {
             Ok(ShutdownState::Sent) => 0,
             Ok(ShutdownState::Received) => 1,
             Err(_) => -1,

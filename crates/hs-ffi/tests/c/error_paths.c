@@ -59,6 +59,67 @@ static void verify_case(const char *name, int mode, const char *chain, const cha
     SSL_CTX_free(sctx);
 }
 
+/* Leaves an error on the queue, as a failed call the application did not clear does. */
+static void stale_error(void)
+{
+    SSL_CTX *x = SSL_CTX_new(TLS_method());
+    SSL_CTX_load_verify_file(x, "/nonexistent/ca.pem");
+    SSL_CTX_free(x);
+}
+
+/* A handshake whose every call finds an old error on the queue: OpenSSL's handshake state
+ * machine empties the queue when it starts, so the calls still say WANT_READ / NONE. Not
+ * once the handshake is over, nor without a role (the first call). */
+static void stale_queue_case(const char *ca, const char *chain, const char *key)
+{
+    puts("== stale_error_queue");
+    trace_reset();
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set1_groups_list(cctx, "X25519:P-256");
+    SSL_CTX_load_verify_locations(cctx, ca, NULL);
+    SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX *sctx = server_ctx(chain, key);
+    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+    BIO *cb, *sb;
+    BIO_new_bio_pair(&cb, 0, &sb, 0);
+    SSL_set_bio(c, cb, cb);
+    SSL_set_bio(s, sb, sb);
+    stale_error();
+    int r = SSL_do_handshake(c);
+    printf("no_role do_handshake ret=%d err=%s first_lib=%d\n", r, err_name(SSL_get_error(c, r)),
+           ERR_GET_LIB(ERR_peek_error()));
+    ERR_clear_error();
+    SSL_set_connect_state(c);
+    int cdone = 0, sdone = 0;
+    for (int i = 0; i < 50 && !(cdone && sdone); i++) {
+        if (!cdone) {
+            stale_error();
+            r = SSL_connect(c);
+            int e = trace(0, "client", "connect", c, r, 1);
+            cdone = r == 1 || (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE);
+        }
+        if (!sdone) {
+            stale_error();
+            r = SSL_accept(s);
+            int e = trace(1, "server", "accept", s, r, 1);
+            sdone = r == 1 || (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE);
+        }
+    }
+    /* Once the handshake is over the queue is left alone: the old error is what the server's
+     * read (nothing to read) reports. (A client's first read, which takes TLS 1.3 tickets,
+     * runs OpenSSL's state machine again, emptying the queue; hs does not: left out.) */
+    stale_error();
+    char buf[8];
+    r = SSL_read(s, buf, sizeof buf);
+    printf("server read ret=%d err=%s first_lib=%d\n", r, err_name(SSL_get_error(s, r)),
+           ERR_GET_LIB(ERR_peek_error()));
+    ERR_clear_error();
+    SSL_free(c);
+    SSL_free(s);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
@@ -139,6 +200,14 @@ int main(int argc, char **argv)
     SSL_CTX_use_certificate_chain_file(sctx, chain);
     SSL_CTX_use_PrivateKey_file(sctx, key, SSL_FILETYPE_PEM);
     printf("check_private_key(pair)=%d\n", SSL_CTX_check_private_key(sctx));
+    /* OpenSSL looks a directory up only during verification: a missing one is accepted. */
+    r = SSL_CTX_load_verify_dir(sctx, "/nonexistent/certs");
+    printf("load_verify_dir(missing)=%d queued=%d\n", r, ERR_peek_error() != 0);
+    r = SSL_CTX_load_verify_locations(sctx, NULL, "/nonexistent/certs");
+    printf("load_verify_locations(NULL, missing)=%d queued=%d\n", r, ERR_peek_error() != 0);
+    r = SSL_CTX_load_verify_file(sctx, "/nonexistent/ca.pem");
+    printf("load_verify_file(missing)=%d first_lib=%d\n", r, ERR_GET_LIB(ERR_peek_error()));
+    ERR_clear_error();
     r = SSL_CTX_set_cipher_list(sctx, "NOT-A-CIPHER");
     printf("set_cipher_list(bogus)=%d queued=%d\n", r, ERR_peek_error() != 0);
     ERR_clear_error();
@@ -147,6 +216,7 @@ int main(int argc, char **argv)
 
     verify_case("unknown_ca_verify_peer", SSL_VERIFY_PEER, chain, key);
     verify_case("unknown_ca_verify_none", SSL_VERIFY_NONE, chain, key);
+    stale_queue_case(argv[1], chain, key);
 
     puts("== error_strings");
     char text[256];
