@@ -18,6 +18,9 @@ static SSL *expected_ssl;
 /* The side whose error reason is left out (-1: none): the peer of a callback that fails a
  * chain that verified receives internal_error from OpenSSL, access_denied from hs. */
 static int quiet_side = -1;
+/* The client verifies with SSL_VERIFY_NONE: the callback is still called, and its verdict
+ * only recorded. */
+static int client_verify_none;
 
 /* Prints the first failure the callback is shown (at any depth: OpenSSL shows it at the
  * depth where it arose, hs at depth 0), and each depth-0 call the callback accepts (OpenSSL
@@ -90,6 +93,8 @@ static void run_case(const char *name, const char **files, int trust_ca, int cb_
     SSL_CTX *sctx = server_ctx(files[1], files[2]);
     SSL_CTX *vctx = server_verifies ? sctx : cctx;
     int mode = SSL_VERIFY_PEER | (server_verifies ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0);
+    if (client_verify_none && !server_verifies)
+        mode = SSL_VERIFY_NONE;
     /* Without the CA, the verifying side trusts another one (a server needs some trust). */
     SSL_CTX_load_verify_locations(vctx, trust_ca ? files[0] : files[5], NULL);
     if (server_verifies) {
@@ -150,6 +155,10 @@ int main(int argc, char **argv)
         run_case("server_passes_good_client_chain", files, 1, -1, 0, 1, max);
         run_case("server_rejects_good_client_chain", files, 1, 0, 0, 1, max);
         run_case("server_overrides_unknown_client_ca", files, 0, 1, 0, 1, max);
+        client_verify_none = 1;
+        run_case("client_verify_none_keeps_unknown_ca_failure", files, 0, -1, 0, 0, max);
+        run_case("client_verify_none_overrides_unknown_ca", files, 0, 1, 0, 0, max);
+        client_verify_none = 0;
     }
     return 0;
 }
