@@ -51,7 +51,8 @@ const SSL_R_NO_CERTIFICATE_ASSIGNED: Reason = Reason::SSL_R_NO_CERTIFICATE_ASSIG
 /// `SSL_set_connect_state` / `SSL_set_accept_state` (or `SSL_connect` / `SSL_accept`).
 #[derive(Debug)]
 pub(crate) struct SslMethod {
-    /// `TLS_client_method` / `TLS_server_method`: the role `SSL_new` starts with (0 = none).
+    /// 1 for `TLS_client_method`, 2 for `TLS_server_method`, 0 for `TLS_method`: what
+    /// `SSL_is_server` says before a role is set (the method sets no role, as OpenSSL's).
     role: u8,
 }
 
