@@ -692,24 +692,10 @@ async fn acceptor_echoes_one_mebibyte_to_each_client_byte_for_byte() {
     client.restore_stdin(feeder.join().unwrap().unwrap());
     within("shutdown", tls.shutdown()).await.unwrap();
     assert_exits_cleanly(&mut client);
-    let log = std::fs::read_to_string(client.dir().join("gnutls-cli.log")).unwrap_or_default();
-    assert!(
-        log.contains("Peer has closed the GnuTLS connection"),
-        "{log}"
-    );
+    assert_gnutls_cli_saw_close_notify(&client);
     // curl posts 1 MiB and gets it back.
     let (listener, port) = listen().await;
-    let upload = dir.join("upload.txt");
-    std::fs::write(&upload, &data).unwrap();
-    let at_upload = format!("@{}", s(&upload));
-    let client = curl(
-        port,
-        &files.ca,
-        false,
-        &["--data-binary", &at_upload],
-        None,
-        &["echo"],
-    );
+    let client = curl_posting(port, &files, &dir, &data);
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));

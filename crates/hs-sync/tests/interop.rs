@@ -775,11 +775,7 @@ fn server_echoes_one_mebibyte_to_gnutls_cli_byte_for_byte_and_closes_first() {
     // the socket, which hs-sync would read as an unexpected EOF).
     assert_eq!(tls.shutdown().unwrap(), ShutdownState::Sent);
     assert_exits_cleanly(&mut client);
-    let log = std::fs::read_to_string(client.dir().join("gnutls-cli.log")).unwrap_or_default();
-    assert!(
-        log.contains("Peer has closed the GnuTLS connection"),
-        "{log}"
-    );
+    assert_gnutls_cli_saw_close_notify(&client);
 }
 
 #[test]
@@ -787,17 +783,7 @@ fn server_echoes_one_mebibyte_posted_by_curl_byte_for_byte() {
     let (pki, files, dir) = pki_files("curl-mib", KeyType::EcdsaP256);
     let (listener, port) = listen();
     let data = text_payload(MIB);
-    let upload = dir.join("upload.txt");
-    std::fs::write(&upload, &data).unwrap();
-    let at_upload = format!("@{}", s(&upload));
-    let client = curl(
-        port,
-        &files.ca,
-        false,
-        &["--data-binary", &at_upload],
-        None,
-        &["echo"],
-    );
+    let client = curl_posting(port, &files, &dir, &data);
     let mut tls = accept_one(&listener, &pki.server_context(), &client)
         .unwrap_or_else(|e| panic!("{e}\n{}", client.output()));
     let head = serve_http(&mut tls, None, &client);

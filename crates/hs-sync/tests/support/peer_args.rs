@@ -1,5 +1,6 @@
 //! The command lines of the interop peers both faces meet: `openssl s_server` / `s_client`,
-//! `gnutls-serv` / `gnutls-cli` and `curl`, set up for the PKI of `scenarios::pki_files`.
+//! `gnutls-serv` / `gnutls-cli` and `curl`, set up for the PKI of `scenarios::pki_files`,
+//! and what they report.
 //!
 //! Included with `#[path]` next to `peers.rs` and `scenarios.rs`.
 
@@ -9,7 +10,7 @@ use std::path::Path;
 
 use hs_core::Version;
 
-use crate::peers::{CertFiles, Peer, PkiFiles};
+use crate::peers::{CertFiles, Peer, PkiFiles, TempDir};
 use crate::scenarios::s;
 
 /// OpenSSL's certificate arguments: `-cert leaf -cert_chain intermediates -key key` (the
@@ -207,6 +208,30 @@ pub(crate) fn curl_with_cert(port: u16, files: &PkiFiles, v: Version, path: &str
         Some(v),
         &[path],
     )
+}
+
+/// [`curl`] posting `data` (from a file in `dir`) to `https://localhost:port/echo`.
+pub(crate) fn curl_posting(port: u16, files: &PkiFiles, dir: &TempDir, data: &[u8]) -> Peer {
+    let upload = dir.join("upload.txt");
+    std::fs::write(&upload, data).unwrap();
+    let at_upload = format!("@{}", s(&upload));
+    curl(
+        port,
+        &files.ca,
+        false,
+        &["--data-binary", &at_upload],
+        None,
+        &["echo"],
+    )
+}
+
+/// `gnutls-cli --logfile gnutls-cli.log` reported our close_notify.
+pub(crate) fn assert_gnutls_cli_saw_close_notify(client: &Peer) {
+    let log = std::fs::read_to_string(client.dir().join("gnutls-cli.log")).unwrap_or_default();
+    assert!(
+        log.contains("Peer has closed the GnuTLS connection"),
+        "{log}"
+    );
 }
 
 /// curl's report of a resumed session (the wording changed between versions).
