@@ -10,6 +10,7 @@ use hs_async::{Acceptor, SslStream};
 use hs_core::{Context, Error, VerifyMode};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::signal::unix::{signal, SignalKind};
 
 use crate::report::{alpn_text, error_line, from_io, yes_no};
 use crate::tls_args::{alpn_list, VersionArgs};
@@ -117,13 +118,16 @@ async fn serve(args: &ServerArgs) -> Result<(), Error> {
     let acceptor = Acceptor::new(context(args)?).handshake_timeout(HANDSHAKE_TIMEOUT);
     let listener = TcpListener::bind(&args.listen).await.map_err(Error::io)?;
     let local = listener.local_addr().map_err(Error::io)?;
+    // The SIGINT handler is in place before the "listening on" line, so a Ctrl-C sent as
+    // soon as the server says it listens stops it cleanly (`ctrl_c()` would only register on
+    // its first poll, after the line).
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(Error::io)?;
     eprintln!("listening on {local}");
-    let ctrl_c = tokio::signal::ctrl_c();
+    let ctrl_c = interrupt.recv();
     tokio::pin!(ctrl_c);
     loop {
         tokio::select! {
-            r = &mut ctrl_c => {
-                r.map_err(Error::io)?;
+            _ = &mut ctrl_c => {
                 eprintln!("hs server: stopped");
                 return Ok(());
             }
@@ -143,8 +147,7 @@ async fn serve(args: &ServerArgs) -> Result<(), Error> {
                 if args.once {
                     tokio::select! {
                         _ = task => {}
-                        r = &mut ctrl_c => {
-                            r.map_err(Error::io)?;
+                        _ = &mut ctrl_c => {
                             eprintln!("hs server: stopped");
                         }
                     }
