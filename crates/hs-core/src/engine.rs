@@ -130,6 +130,7 @@ impl Ssl {
         buf: &mut [u8],
         peek: bool,
     ) -> Result<usize, Error> {
+        self.require_role()?;
         self.do_handshake(io)?;
         self.guard()?;
         let r = self.read_loop(io, buf, peek);
@@ -186,6 +187,7 @@ impl Ssl {
         io: &mut T,
         buf: &[u8],
     ) -> Result<usize, Error> {
+        self.require_role()?;
         self.do_handshake(io)?;
         self.guard()?;
         if self.sent_shutdown {
@@ -280,11 +282,12 @@ impl Ssl {
         &mut self,
         io: &mut T,
     ) -> Result<ShutdownState, Error> {
-        self.guard()?;
-        if self.role == Role::Unset {
+        self.require_role()?;
+        // As OpenSSL: a connection that failed counts as still in its handshake.
+        if let Some(e) = &self.fatal {
             return Err(Error::state(
-                Reason::SSL_R_UNINITIALIZED,
-                "shutdown on a connection with no role",
+                Reason::SSL_R_SHUTDOWN_WHILE_IN_INIT,
+                format!("shutdown after the connection failed: {e}"),
             ));
         }
         if !self.finished {
@@ -344,6 +347,18 @@ impl Ssl {
     }
 
     // ---- internals ----
+
+    /// `SSL_read`, `SSL_write` and `SSL_shutdown` on a connection with no role fail with
+    /// `SSL_R_UNINITIALIZED` (`do_handshake` with `SSL_R_CONNECTION_TYPE_NOT_SET`).
+    fn require_role(&self) -> Result<(), Error> {
+        if self.role == Role::Unset {
+            return Err(Error::state(
+                Reason::SSL_R_UNINITIALIZED,
+                "no role: call set_connect_state or set_accept_state first",
+            ));
+        }
+        Ok(())
+    }
 
     /// The sticky fatal error, if any.
     fn guard(&self) -> Result<(), Error> {

@@ -613,3 +613,36 @@ fn an_ignored_unexpected_eof_and_a_fatal_alert_mark_the_peer_as_closed() {
     assert_eq!(sl.err().alert(), Some(Alert::received(48)));
     assert_eq!(s.shutdown_flags(), (false, true));
 }
+
+#[test]
+fn read_and_write_without_a_role_are_uninitialized_and_shutdown_after_a_failure_is_in_init() {
+    let pki = p256();
+    let mut io = hs_bio::Duplex::new(hs_bio::MemBio::new(), hs_bio::MemBio::new());
+    let mut none = Ssl::new(&pki.client_context());
+    for e in [
+        none.read(&mut io, &mut [0u8; 4]).unwrap_err(),
+        none.write(&mut io, b"x").unwrap_err(),
+    ] {
+        assert_eq!(e.reason(), Some(Reason::SSL_R_UNINITIALIZED), "{e}");
+    }
+    assert_eq!(
+        none.do_handshake(&mut io).unwrap_err().reason(),
+        Some(Reason::SSL_R_CONNECTION_TYPE_NOT_SET)
+    );
+
+    // A client that failed (unknown CA) cannot shut down: OpenSSL counts it as in init.
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    let (mut c, mut s) = pair(&stranger.client_context(), &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, _) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert_eq!(
+        cl.err().reason(),
+        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED)
+    );
+    let e = c.shutdown(&mut c_io).unwrap_err();
+    assert_eq!(
+        e.reason(),
+        Some(Reason::SSL_R_SHUTDOWN_WHILE_IN_INIT),
+        "{e}"
+    );
+}

@@ -146,9 +146,6 @@
 //! * A plaintext close_notify received mid-handshake: the first `SSL_do_handshake` gives
 //!   -1/`SSL_ERROR_ZERO_RETURN` as OpenSSL; the next one gives `ZERO_RETURN` again where
 //!   OpenSSL gives `WANT_READ`.
-//! * `SSL_shutdown` after a fatal error (e.g. an EOF without close_notify): -1 with nothing
-//!   queued (`SSL_ERROR_SYSCALL`); OpenSSL queues `SSL_R_SHUTDOWN_WHILE_IN_INIT` (a failed
-//!   connection counts as in init there).
 //! * OpenSSL's handshake state machine empties the thread's error queue whenever it runs;
 //!   hs does so at every handshake call (and `SSL_read` / `SSL_write` before the handshake
 //!   finished), but not when an `SSL_read` after the handshake takes post-handshake

@@ -163,7 +163,9 @@ impl SslObj {
                 Err(Error::WantRead) => g.rwstate = SSL_READING,
                 Err(Error::WantWrite) => g.rwstate = SSL_WRITING,
                 Err(Error::ZeroReturn) => g.zero_returned = true,
-                Err(e) if !out.sticky => {
+                // After a failure only new errors are queued: a state error (such as
+                // SSL_shutdown's SHUTDOWN_WHILE_IN_INIT) is new; the repeated failure is not.
+                Err(e) if !out.sticky || matches!(e, Error::State { .. }) => {
                     if let Error::Io(io) = e {
                         crate::bio::set_errno(io);
                     }
@@ -709,22 +711,10 @@ fn read_ret(o: &Outcome<usize>) -> c_int {
     }
 }
 
-/// OpenSSL's failure of `SSL_read` / `SSL_write` / `SSL_peek` on an `SSL` without a role
-/// (hs-core says `SSL_R_CONNECTION_TYPE_NOT_SET`, which is `SSL_do_handshake`'s).
-fn uninitialized() -> Error {
-    Error::state(
-        Reason::SSL_R_UNINITIALIZED,
-        "no SSL_set_connect_state / SSL_set_accept_state yet",
-    )
-}
-
 fn do_read(ssl: *mut SslObj, buf: *mut c_void, len: usize, peek: bool) -> Option<Outcome<usize>> {
     let s = obj(ssl)?;
     let buf = bytes_mut(buf.cast(), len)?;
     Some(s.call(ssl, true, |c, io| {
-        if c.role() == hs_core::Role::Unset {
-            return Err(uninitialized());
-        }
         if peek {
             c.peek(io, buf)
         } else {
@@ -802,12 +792,7 @@ fn do_write(ssl: *mut SslObj, buf: *const c_void, len: usize) -> Option<Outcome<
         } else {
             data.len()
         };
-        let mut o = s.call(ssl, true, |c, io| {
-            if c.role() == hs_core::Role::Unset {
-                return Err(uninitialized());
-            }
-            c.write(io, &data[done..end])
-        });
+        let mut o = s.call(ssl, true, |c, io| c.write(io, &data[done..end]));
         match o.result {
             Ok(n) => {
                 let total = done + n;
