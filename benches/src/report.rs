@@ -3,8 +3,8 @@
 //! text table and a Markdown page.
 //!
 //! Throughput figures come from criterion's own output (`target/criterion/<group>/<impl>/
-//! <side>/new/{benchmark,estimates}.json`); the latency and memory benches write their
-//! figures in the report's shape themselves.
+//! <side>/new/{benchmark,estimates}.json`); the concurrency, latency and memory benches
+//! write their figures in the report's shape themselves.
 
 use std::collections::HashMap;
 use std::fs;
