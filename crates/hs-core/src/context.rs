@@ -176,6 +176,11 @@ impl Context {
         self.inner.has_certificate
     }
 
+    /// True if a callback needs to see the ClientHello before the server answers it.
+    pub(crate) fn has_hello_callbacks(&self) -> bool {
+        self.inner.client_hello.is_some() || self.inner.alpn_select.is_some()
+    }
+
     pub(crate) fn decide_hello(&self, info: &ClientHelloInfo) -> HelloDecision {
         match &self.inner.client_hello {
             Some(cb) => cb(info),

@@ -86,10 +86,12 @@ impl Ssl {
         }
         match self.conn {
             Conn::Idle => {
-                self.start_server();
+                self.start_server(true);
                 self.timeline.start();
             }
-            Conn::Accepting(_) | Conn::Accepted(_) => {}
+            // Started by do_handshake: keep the ClientHello from here on.
+            Conn::Accepting(_) => self.want_hello = true,
+            Conn::Accepted(_) => {}
             Conn::Tls(_) => {
                 return Err(Error::state(
                     Reason::SSL_R_STILL_IN_INIT,
@@ -522,10 +524,13 @@ impl Ssl {
             };
             match acceptor.accept() {
                 Ok(Some(accepted)) => {
-                    self.hello = Some(ClientHelloInfo::from_rustls(
-                        &accepted.client_hello(),
-                        self.scan.offered_versions(),
-                    ));
+                    if self.want_hello {
+                        self.hello = Some(ClientHelloInfo::from_rustls(
+                            &accepted.client_hello(),
+                            self.scan.offered_versions(),
+                        ));
+                        self.scan.release_client_hello();
+                    }
                     self.conn = Conn::Accepted(Box::new(accepted));
                     return Ok(());
                 }
@@ -555,8 +560,11 @@ impl Ssl {
     /// Runs the ClientHello and ALPN callbacks, then hands the connection to rustls with
     /// the configuration they chose.
     fn answer_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
-        let info = self.hello.clone().unwrap_or_default();
-        match self.ctx.decide_hello(&info) {
+        let decision = match &self.hello {
+            Some(hello) => self.ctx.decide_hello(hello),
+            None => HelloDecision::Continue,
+        };
+        match decision {
             HelloDecision::Continue => {}
             HelloDecision::UseContext(ctx) => self.ctx = ctx,
             HelloDecision::Reject(d) => {
@@ -569,24 +577,27 @@ impl Ssl {
             }
         }
         let mut cfg = self.server_config()?.clone();
-        if let Some(select) = self.ctx.inner.alpn_select.clone() {
-            if !info.alpn.is_empty() {
-                let alpn = match select(&info.alpn) {
-                    AlpnChoice::Select(p) => vec![p],
-                    AlpnChoice::NoAck => Vec::new(),
-                    AlpnChoice::Fatal => {
-                        return self.reject_hello(
-                            io,
-                            ad::NO_APPLICATION_PROTOCOL,
-                            Reason::SSL_R_NO_APPLICATION_PROTOCOL,
-                            "the ALPN callback accepted none of the offered protocols",
-                        );
-                    }
-                };
-                let mut c = (*cfg).clone();
-                c.alpn_protocols = alpn;
-                cfg = Arc::new(c);
-            }
+        let offered = self.hello.as_ref().map_or(&[][..], |h| h.alpn.as_slice());
+        let choice = match &self.ctx.inner.alpn_select {
+            Some(select) if !offered.is_empty() => Some(select(offered)),
+            _ => None,
+        };
+        if let Some(choice) = choice {
+            let alpn = match choice {
+                AlpnChoice::Select(p) => vec![p],
+                AlpnChoice::NoAck => Vec::new(),
+                AlpnChoice::Fatal => {
+                    return self.reject_hello(
+                        io,
+                        ad::NO_APPLICATION_PROTOCOL,
+                        Reason::SSL_R_NO_APPLICATION_PROTOCOL,
+                        "the ALPN callback accepted none of the offered protocols",
+                    );
+                }
+            };
+            let mut c = (*cfg).clone();
+            c.alpn_protocols = alpn;
+            cfg = Arc::new(c);
         }
         let Conn::Accepted(accepted) = std::mem::replace(&mut self.conn, Conn::Idle) else {
             return Err(Error::state(

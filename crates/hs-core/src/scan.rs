@@ -108,6 +108,11 @@ impl Scan {
         self.hello = Some(Vec::new());
     }
 
+    /// Frees the reassembled ClientHello once what it offered has been read.
+    pub(crate) fn release_client_hello(&mut self) {
+        self.hello = None;
+    }
+
     /// The protocol versions the ClientHello offered (IANA numbers, the client's order):
     /// its supported_versions extension, or its legacy version when it has none. Empty
     /// when no complete ClientHello was seen.

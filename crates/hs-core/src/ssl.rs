@@ -87,6 +87,8 @@ pub struct Ssl {
     pub(crate) hello: Option<ClientHelloInfo>,
     pub(crate) pending_write: Option<usize>,
     pub(crate) raw_out: Vec<u8>,
+    /// Keep what the ClientHello offered (see `start_server`).
+    pub(crate) want_hello: bool,
     /// What the handshake's incoming bytes looked like (see `scan.rs`).
     pub(crate) scan: crate::scan::Scan,
     pub(crate) plaintext_pending: usize,
@@ -125,6 +127,7 @@ impl Ssl {
             hello: None,
             pending_write: None,
             raw_out: Vec::new(),
+            want_hello: false,
             scan: Default::default(),
             plaintext_pending: 0,
         }
@@ -424,15 +427,17 @@ impl Ssl {
                 let conn = self.new_client()?;
                 self.conn = Conn::Tls(Box::new(conn.into()));
             }
-            Role::Server => self.start_server(),
+            Role::Server => self.start_server(self.ctx.has_hello_callbacks()),
         }
         self.timeline.start();
         Ok(())
     }
 
     /// A server starts by reading the ClientHello: its callbacks may choose the context, and
-    /// until it answers, hs writes any alert itself (see alerts.rs).
-    pub(crate) fn start_server(&mut self) {
+    /// until it answers, hs writes any alert itself (see alerts.rs). `want_hello`: keep what
+    /// the ClientHello offered ([`client_hello`](Ssl::client_hello)), for callbacks and
+    /// [`read_client_hello`](Ssl::read_client_hello); other servers skip that work.
+    pub(crate) fn start_server(&mut self, want_hello: bool) {
         // Servers verify client certificates through the same state as clients (verify.rs).
         self.conn_state = Some(ConnState::new(
             true,
@@ -441,7 +446,10 @@ impl Ssl {
             ConnectionStore::new(None),
         ));
         self.conn = Conn::Accepting(Box::default());
-        self.scan.capture_client_hello();
+        self.want_hello = want_hello;
+        if want_hello {
+            self.scan.capture_client_hello();
+        }
     }
 
     pub(crate) fn server_config(&self) -> Result<&Arc<rustls::ServerConfig>, Error> {
