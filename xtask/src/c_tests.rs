@@ -11,8 +11,8 @@ use std::process::Command;
 
 use crate::{cargo, exec, tools};
 
-/// Runs the step.
-pub(crate) fn run() -> Result<(), String> {
+/// Installs what the C tests need when it is missing.
+pub(crate) fn ensure_tools() -> Result<(), String> {
     tools::ensure_apt_packages(&[
         ("gcc", "gcc"),
         ("g++", "g++"),
@@ -21,7 +21,12 @@ pub(crate) fn run() -> Result<(), String> {
         ("openssl", "openssl"),
         ("pkg-config", "pkg-config"),
     ])?;
-    ensure_libssl_dev()?;
+    ensure_libssl_dev()
+}
+
+/// Runs the step.
+pub(crate) fn run() -> Result<(), String> {
+    ensure_tools()?;
     // The cdylib the programs link against, then the (ignored by default) C tests.
     exec(&mut cargo(["build", "-p", "hs-ffi"]))?;
     exec(&mut cargo([

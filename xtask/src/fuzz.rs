@@ -171,10 +171,15 @@ fn cargo_fuzz(args: &[&str]) -> Command {
     cmd
 }
 
-fn run(targets: &[&str], seconds: u64) -> Result<(), String> {
+/// Installs what fuzzing needs when it is missing.
+pub(crate) fn ensure_tools() -> Result<(), String> {
     tools::ensure_cargo_tool("cargo-fuzz", "cargo-fuzz")?;
     // libfuzzer-sys compiles libFuzzer itself, which is C++.
-    tools::ensure_apt_packages(&[("c++", "g++")])?;
+    tools::ensure_apt_packages(&[("c++", "g++")])
+}
+
+fn run(targets: &[&str], seconds: u64) -> Result<(), String> {
+    ensure_tools()?;
     let sanitizer = sanitizer();
     println!(
         "xtask fuzz: building every target with `-s {sanitizer}` (RUSTC_BOOTSTRAP=1 lets the \

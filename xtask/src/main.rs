@@ -11,9 +11,9 @@
 //! streamed to the terminal. A tool that is missing is installed (see [`tools`]) or the command
 //! fails saying what is missing and how to install it; nothing is skipped silently.
 
+mod bench;
 mod c_tests;
 mod cli;
-mod bench;
 mod deny;
 mod fuzz;
 mod interop;
@@ -31,10 +31,10 @@ commands:
   test-all   run every step CI runs (fmt, clippy, test, deny) and print a table of the results;
              exits non-zero if any step failed
   deny       cargo deny check licenses bans sources (installs cargo-deny if it is missing)
+  c-tests    hs-ffi's C programs against libssl and libhs_ffi: identical traces required
   bench [--quick]
              every benchmark (hs vs rustls vs OpenSSL) in release, one table, and
              target/hs-bench/report.{md,json}; --quick runs every case briefly
-  c-tests    hs-ffi's C programs against libssl and libhs_ffi: identical traces required
   fuzz TARGET --time SECONDS | fuzz --all --time SECONDS
              run cargo-fuzz targets (server_handshake, client_handshake, pair_faults) on stable Rust
   cli        the hs tool's tests (hs-cli), after installing their peers (openssl, curl)

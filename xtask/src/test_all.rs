@@ -7,8 +7,8 @@
 //! A failed step does not stop the run: the remaining steps still run so that the table is
 //! complete. The exception is a step marked [`Step::later_steps_need_it`] (for instance a build
 //! whose artefacts the following steps use): when it fails, the steps after it are reported as
-//! "not run" with the reason, never skipped silently. None of the current steps is marked: fmt,
-//! clippy, test and deny are independent of each other.
+//! "not run" with the reason, never skipped silently. Only `tools` is marked: every later step
+//! uses something it installs.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -35,22 +35,12 @@ pub(crate) const STEPS: &[Step] = &[
     },
     Step {
         name: "tools",
-        run: crate::bench::ensure_openssl_dev,
-        later_steps_need_it: false,
+        run: tools,
+        later_steps_need_it: true,
     },
     Step {
         name: "clippy",
         run: clippy,
-        later_steps_need_it: false,
-    },
-    Step {
-        name: "cli-peers",
-        run: crate::cli::peers,
-        later_steps_need_it: false,
-    },
-    Step {
-        name: "interop-peers",
-        run: crate::interop::ensure_tools,
         later_steps_need_it: false,
     },
     Step {
@@ -125,6 +115,20 @@ fn run_steps(steps: &[Step]) -> Vec<Row> {
         });
     }
     rows
+}
+
+/// Installs, up front, everything the later steps use that a fresh Debian machine with only
+/// the Rust toolchain lacks: libssl-dev and pkg-config (the benches' OpenSSL comparison, built
+/// by clippy and the tests), the interop and CLI peers (openssl, gnutls-bin, curl, procps),
+/// the C tests' compilers and valgrind, cargo-deny and cargo-fuzz. Each command also installs
+/// its own tools when run alone; here a failure stops the run before anything depends on it.
+fn tools() -> Result<(), String> {
+    crate::bench::ensure_openssl_dev()?;
+    crate::interop::ensure_tools()?;
+    crate::cli::peers()?;
+    crate::c_tests::ensure_tools()?;
+    crate::fuzz::ensure_tools()?;
+    tools::ensure_cargo_tool("cargo-deny", "cargo-deny")
 }
 
 fn fmt() -> Result<(), String> {
