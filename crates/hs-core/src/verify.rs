@@ -43,16 +43,24 @@ pub struct VerifyInfo<'a> {
 /// [`Ssl::set_verify_callback`](crate::Ssl::set_verify_callback).
 pub type VerifyCallback = Arc<dyn Fn(&VerifyInfo<'_>) -> bool + Send + Sync>;
 
-/// Runs the connection's callback on `outcome`, records the result, and says whether the
-/// certificate is accepted. `outcome` is `Ok` or the `X509_V_ERR_*` code of the failure.
-fn decide(
+/// Runs the connection's callback on rustls' verdict, records the result, and returns the
+/// verdict for rustls: `Ok` to accept, or an error — rustls' own, or an application
+/// verification failure when the callback rejected a chain that verified.
+fn decide<T>(
     state: Option<&ConnState>,
-    outcome: Result<(), VerifyCode>,
+    outcome: Result<T, rustls::Error>,
+    ip: bool,
     certificate: &CertificateDer<'_>,
     intermediates: &[CertificateDer<'_>],
-) -> Result<(), VerifyCode> {
-    let Some(state) = state else { return outcome };
-    let error = outcome.err().unwrap_or(VerifyCode::X509_V_OK);
+) -> Result<(), rustls::Error> {
+    let error = match &outcome {
+        Ok(_) => VerifyCode::X509_V_OK,
+        Err(rustls::Error::InvalidCertificate(e)) => verify_code_for(e, ip),
+        Err(_) => VerifyCode::X509_V_ERR_UNSPECIFIED,
+    };
+    let Some(state) = state else {
+        return outcome.map(|_| ());
+    };
     let accept = match &state.callback {
         Some(cb) => cb(&VerifyInfo {
             preverify_ok: outcome.is_ok(),
@@ -69,13 +77,15 @@ fn decide(
             state.record(error);
             Ok(())
         }
-        (false, Err(code)) => {
-            state.record(code);
-            Err(code)
+        (false, Err(e)) => {
+            state.record(error);
+            Err(e)
         }
-        (false, Ok(())) => {
+        (false, Ok(_)) => {
             state.record(VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION);
-            Err(VerifyCode::X509_V_ERR_APPLICATION_VERIFICATION)
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ))
         }
     }
 }
@@ -130,18 +140,11 @@ impl ServerCertVerifier for ConnectionVerifier {
             other => other,
         };
         let ip = matches!(server_name, ServerName::IpAddress(_));
-        let checked = match &outcome {
-            Ok(_) => Ok(()),
-            Err(rustls::Error::InvalidCertificate(e)) => Err(verify_code_for(e, ip)),
-            Err(_) => Err(VerifyCode::X509_V_ERR_UNSPECIFIED),
-        };
-        let decided = decide(state.as_deref(), checked, end_entity, intermediates);
-        match (enforce, decided, outcome) {
-            (false, _, _) | (true, Ok(()), _) => Ok(ServerCertVerified::assertion()),
-            (true, Err(_), Err(e)) => Err(e),
-            (true, Err(_), Ok(_)) => Err(rustls::Error::InvalidCertificate(
-                CertificateError::ApplicationVerificationFailure,
-            )),
+        match decide(state.as_deref(), outcome, ip, end_entity, intermediates) {
+            Ok(()) => Ok(ServerCertVerified::assertion()),
+            // Without SSL_VERIFY_PEER the failure is only recorded.
+            Err(_) if !enforce => Ok(ServerCertVerified::assertion()),
+            Err(e) => Err(e),
         }
     }
 
@@ -253,22 +256,9 @@ impl ClientCertVerifier for ClientAuthVerifier {
         let outcome = self
             .inner
             .verify_client_cert(end_entity, intermediates, now);
-        let checked = match &outcome {
-            Ok(_) => Ok(()),
-            Err(rustls::Error::InvalidCertificate(e)) => Err(verify_code_for(e, false)),
-            Err(_) => Err(VerifyCode::X509_V_ERR_UNSPECIFIED),
-        };
         let state = crate::conn_state::current();
-        match (
-            decide(state.as_deref(), checked, end_entity, intermediates),
-            outcome,
-        ) {
-            (Ok(()), _) => Ok(ClientCertVerified::assertion()),
-            (Err(_), Err(e)) => Err(e),
-            (Err(_), Ok(_)) => Err(rustls::Error::InvalidCertificate(
-                CertificateError::ApplicationVerificationFailure,
-            )),
-        }
+        decide(state.as_deref(), outcome, false, end_entity, intermediates)
+            .map(|()| ClientCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
