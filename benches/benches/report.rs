@@ -1,6 +1,6 @@
 //! Collects the figures of one `cargo xtask bench` run and writes the report: reads
 //! criterion's estimates (throughput) and the concurrency, latency and memory benches' files
-//! from `target/hs-bench/`, all only if written since `HS_BENCH_SINCE` (seconds since the
+//! from `target/hs-bench/` (and the C path's `c.json`), all only if written since `HS_BENCH_SINCE` (seconds since the
 //! Unix epoch; any age when unset), prints the table and writes `target/hs-bench/report.json`
 //! and `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
 //! `HS_BENCH_QUICK=1` marks the report as a quick run.
@@ -57,6 +57,7 @@ fn run() -> Result<(), String> {
     report
         .figures
         .extend(part(&out, "memory.json", since)?.figures);
+    report.figures.extend(part(&out, "c.json", since)?.figures);
 
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let preamble = format!(
@@ -97,6 +98,13 @@ fn run() -> Result<(), String> {
         "Memory: 1,000 client+server pairs kept alive after a full TLS 1.3 ECDSA handshake, one \
          process per implementation, (peak RSS - baseline RSS) / 2000; the BIO pair buffers count \
          for every implementation alike."
+            .to_owned(),
+        "C path (`c/...`): `benches/c/handshake_bench.c`, one C program using OpenSSL's API, built \
+         with gcc -O2 against the system's OpenSSL 3 headers twice: linked with `-lssl -lcrypto` \
+         (OpenSSL) and with `-lhs_ffi` alone (hs through hs-ffi, release build). Same certificates \
+         (ECDSA P-256, chain of two), TLS_AES_256_GCM_SHA384 / ECDHE-ECDSA-AES256-GCM-SHA384, \
+         X25519, full handshakes over a BIO pair, every handshake checked to have negotiated \
+         exactly that; each side's time is its thread's CPU time inside its own SSL calls."
             .to_owned(),
     ];
     print!("{}", report.render_table());

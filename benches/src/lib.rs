@@ -14,7 +14,9 @@
 //!   each side timed on its own (OpenSSL's driver lives in the bench targets, because the
 //!   `openssl` crate is a dev-dependency only);
 //! - [`floor`]: the public-key operations of one handshake, with aws-lc-rs alone;
-//! - [`report`]: the figures, the table and the two report files.
+//! - [`report`]: the figures, the table and the two report files;
+//! - [`c_path`]: the figures of the C program `benches/c/handshake_bench.c` (OpenSSL's API,
+//!   built against libssl and against hs-ffi) and the parsing of its output.
 //!
 //! # Example: one timed in-memory handshake with hs and with raw rustls
 //!
@@ -37,6 +39,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod c_path;
 pub mod cases;
 pub mod drive;
 pub mod floor;

@@ -1,0 +1,198 @@
+/*
+ * In-memory full-handshake throughput through OpenSSL's C API, the C twin of the `handshake`
+ * criterion bench. `cargo xtask bench` builds it twice from the same source and the system's
+ * OpenSSL 3 headers: once linked with `-lssl -lcrypto` (OpenSSL) and once with `-lhs_ffi`
+ * alone (hs through hs-ffi), and runs both on the same certificates.
+ *
+ * Usage: handshake_bench ROOT_PEM CHAIN_PEM KEY_PEM SECONDS
+ *   ROOT_PEM   the client's only trust anchor
+ *   CHAIN_PEM  the server's chain, end-entity then intermediate (ECDSA P-256)
+ *   KEY_PEM    the server's private key (PKCS#8)
+ *   SECONDS    how long each case runs (wall clock, at least 10 handshakes)
+ *
+ * Cases: TLS 1.3 TLS_AES_256_GCM_SHA384 and TLS 1.2 ECDHE-ECDSA-AES256-GCM-SHA384, key
+ * exchange X25519 (groups offered: X25519, P-256), full handshakes only (no session cache, no tickets), client and server
+ * over one BIO pair per connection, the client verifying the chain and the host name
+ * `localhost`. Each side's time is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID) inside its
+ * own SSL_new / SSL_do_handshake / SSL_free calls. Every handshake is checked to have
+ * negotiated the version and cipher asked for; anything else exits with status 1.
+ *
+ * Output, one line per figure: `c/full/<tls13|tls12>/ecdsa-p256/<server|client> <handshakes/s>`.
+ */
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(clockid_t id) {
+    struct timespec ts;
+    if (clock_gettime(id, &ts) != 0) {
+        perror("clock_gettime");
+        exit(1);
+    }
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what) {
+    fprintf(stderr, "handshake_bench: %s\n", what);
+    ERR_print_errors_fp(stderr);
+    exit(1);
+}
+
+struct protocol {
+    const char *name;     /* tls13, tls12 */
+    int version;          /* TLS1_3_VERSION, TLS1_2_VERSION */
+    const char *version_name;
+    const char *cipher;   /* OpenSSL's name, as SSL_CIPHER_get_name reports it */
+};
+
+static void configure(SSL_CTX *ctx, const struct protocol *p) {
+    if (SSL_CTX_set_min_proto_version(ctx, p->version) != 1 ||
+        SSL_CTX_set_max_proto_version(ctx, p->version) != 1)
+        die("cannot pin the protocol version");
+    if (p->version == TLS1_3_VERSION) {
+        if (SSL_CTX_set_ciphersuites(ctx, p->cipher) != 1)
+            die("SSL_CTX_set_ciphersuites failed");
+    } else {
+        if (SSL_CTX_set_cipher_list(ctx, p->cipher) != 1)
+            die("SSL_CTX_set_cipher_list failed");
+    }
+    /* X25519 is the key exchange (checked after every handshake); P-256 is listed second
+     * because a TLS 1.2 server only picks an ECDSA certificate whose curve the client lists. */
+    if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256") != 1)
+        die("SSL_CTX_set1_groups_list(X25519:P-256) failed");
+    /* Full handshakes only: nothing cached, no tickets. */
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+}
+
+/* Runs one step of `ssl`'s handshake; returns 1 when done, 0 when it wants more. */
+static int step(SSL *ssl, const char *side, double *spent) {
+    double t0 = now(CLOCK_THREAD_CPUTIME_ID);
+    int r = SSL_do_handshake(ssl);
+    *spent += now(CLOCK_THREAD_CPUTIME_ID) - t0;
+    if (r == 1)
+        return 1;
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+        return 0;
+    fprintf(stderr, "handshake_bench: %s SSL_do_handshake returned %d, SSL_get_error %d\n", side,
+            r, e);
+    die("handshake failed");
+    return 0;
+}
+
+static void check(SSL *ssl, const char *side, const struct protocol *p) {
+    const char *v = SSL_get_version(ssl);
+    const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+    const char *cn = c ? SSL_CIPHER_get_name(c) : "(none)";
+    if (v == NULL || strcmp(v, p->version_name) != 0 || strcmp(cn, p->cipher) != 0) {
+        fprintf(stderr, "handshake_bench: %s negotiated %s %s, asked for %s %s\n", side,
+                v ? v : "(null)", cn, p->version_name, p->cipher);
+        exit(1);
+    }
+    if (SSL_get_negotiated_group(ssl) != NID_X25519) {
+        fprintf(stderr, "handshake_bench: %s negotiated group NID %ld, asked for X25519 (%d)\n",
+                side, SSL_get_negotiated_group(ssl), NID_X25519);
+        exit(1);
+    }
+}
+
+static void run(const struct protocol *p, const char *root, const char *chain, const char *key,
+                double seconds) {
+    SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    if (sctx == NULL || cctx == NULL)
+        die("SSL_CTX_new failed");
+    configure(sctx, p);
+    configure(cctx, p);
+    if (SSL_CTX_use_certificate_chain_file(sctx, chain) != 1)
+        die("SSL_CTX_use_certificate_chain_file failed");
+    if (SSL_CTX_use_PrivateKey_file(sctx, key, SSL_FILETYPE_PEM) != 1)
+        die("SSL_CTX_use_PrivateKey_file failed");
+    if (SSL_CTX_load_verify_locations(cctx, root, NULL) != 1)
+        die("SSL_CTX_load_verify_locations failed");
+    SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, NULL);
+
+    double server_s = 0, client_s = 0;
+    long n = 0;
+    double start = now(CLOCK_MONOTONIC);
+    while (n < 10 || now(CLOCK_MONOTONIC) - start < seconds) {
+        BIO *cb = NULL, *sb = NULL;
+        if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1)
+            die("BIO_new_bio_pair failed");
+
+        double t0 = now(CLOCK_THREAD_CPUTIME_ID);
+        SSL *client = SSL_new(cctx);
+        if (client == NULL)
+            die("SSL_new (client) failed");
+        SSL_set_bio(client, cb, cb);
+        SSL_set_connect_state(client);
+        if (SSL_set_tlsext_host_name(client, "localhost") != 1 ||
+            SSL_set1_host(client, "localhost") != 1)
+            die("cannot set the server name");
+        double t1 = now(CLOCK_THREAD_CPUTIME_ID);
+        SSL *server = SSL_new(sctx);
+        if (server == NULL)
+            die("SSL_new (server) failed");
+        SSL_set_bio(server, sb, sb);
+        SSL_set_accept_state(server);
+        double t2 = now(CLOCK_THREAD_CPUTIME_ID);
+        client_s += t1 - t0;
+        server_s += t2 - t1;
+
+        int cdone = 0, sdone = 0, rounds = 0;
+        while (!(cdone && sdone)) {
+            if (++rounds > 100)
+                die("the handshake did not finish in 100 rounds");
+            if (!cdone)
+                cdone = step(client, "client", &client_s);
+            if (!sdone)
+                sdone = step(server, "server", &server_s);
+        }
+        if (SSL_get_verify_result(client) != X509_V_OK)
+            die("the client did not verify the server's chain");
+        check(client, "client", p);
+        check(server, "server", p);
+
+        t0 = now(CLOCK_THREAD_CPUTIME_ID);
+        SSL_free(client);
+        t1 = now(CLOCK_THREAD_CPUTIME_ID);
+        SSL_free(server);
+        t2 = now(CLOCK_THREAD_CPUTIME_ID);
+        client_s += t1 - t0;
+        server_s += t2 - t1;
+        n++;
+    }
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(cctx);
+    if (server_s <= 0 || client_s <= 0)
+        die("no CPU time measured");
+    printf("c/full/%s/ecdsa-p256/server %.3f\n", p->name, (double)n / server_s);
+    printf("c/full/%s/ecdsa-p256/client %.3f\n", p->name, (double)n / client_s);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s ROOT_PEM CHAIN_PEM KEY_PEM SECONDS\n", argv[0]);
+        return 2;
+    }
+    char *end = NULL;
+    double seconds = strtod(argv[4], &end);
+    if (end == argv[4] || *end != '\0' || !(seconds > 0)) {
+        fprintf(stderr, "handshake_bench: SECONDS %s is not a positive number\n", argv[4]);
+        return 2;
+    }
+    static const struct protocol protocols[] = {
+        {"tls13", TLS1_3_VERSION, "TLSv1.3", "TLS_AES_256_GCM_SHA384"},
+        {"tls12", TLS1_2_VERSION, "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384"},
+    };
+    for (size_t i = 0; i < sizeof protocols / sizeof protocols[0]; i++)
+        run(&protocols[i], argv[1], argv[2], argv[3], seconds);
+    return 0;
+}
