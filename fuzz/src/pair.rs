@@ -183,8 +183,6 @@ struct Side {
     received: Vec<u8>,
     sent: usize,
     closed: bool,
-    /// The last `read` after the handshake returned WANT_WRITE.
-    read_wants_write: bool,
 }
 
 impl Side {
@@ -215,7 +213,7 @@ impl Side {
                         assert!(n > 0, "{}: read returned Ok(0)", self.name);
                         self.received.extend_from_slice(&buf[..n]);
                     }
-                    Err(e) if e.is_retry() => self.read_wants_write = matches!(e, Error::WantWrite),
+                    Err(e) if e.is_retry() => {}
                     Err(e) => r = Err(e),
                 }
             }
@@ -301,7 +299,6 @@ pub fn run(s: &Schedule) {
         received: Vec::new(),
         sent: 0,
         closed: false,
-        read_wants_write: false,
     };
     let mut client = new_side("client", client_ssl, c_end, &s.client);
     let mut server = new_side("server", server_ssl, s_end, &s.server);
@@ -333,20 +330,6 @@ pub fn run(s: &Schedule) {
         let moved = client.moved() + server.moved();
         idle = if moved == last_moved { idle + 1 } else { 0 };
         last_moved = moved;
-        let blocked = |side: &Side| side.failed().is_some() || side.read_wants_write;
-        if idle >= IDLE_ROUNDS && !s.flips() && blocked(&client) && blocked(&server) {
-            // Known hs-core defect, reported to the lead and pinned here so that it stays
-            // visible: `Ssl::read` flushes queued records first and returns WANT_WRITE without
-            // reading when the transport is full. Two sides that each have a record queued over
-            // a full pair (e.g. `bio_pair(1, 1)`, both having called `write`) then wait for
-            // each other forever, and a side whose peer failed and closed never reads the EOF
-            // behind its unsent record; OpenSSL's SSL_read reads regardless. Delete this exemption
-            // once `read` reads on WANT_WRITE as `do_handshake` already does.
-            eprintln!(
-                "pair_faults: known hs-core defect hit (read returns WANT_WRITE without reading)"
-            );
-            return;
-        }
         if idle >= IDLE_ROUNDS {
             // Both wait for bytes that will not come. Only a flipped bit may cause that (a
             // record length made longer than what follows).

@@ -173,9 +173,16 @@ impl Ssl {
                 Err(e) => return Err(Error::io(e)),
             }
             // Nothing buffered: send what rustls owes the peer (a KeyUpdate answer, an
-            // alert), then read more.
-            self.flush(io)?;
-            self.read_and_process(io)?;
+            // alert, earlier application data), then read more — also when the transport
+            // takes nothing more, as OpenSSL's SSL_read does: two peers that each have a
+            // record queued over a full pair would otherwise wait for each other forever.
+            let flushed = self.flush(io);
+            match (flushed, self.read_and_process(io)) {
+                (Err(e), _) if !e.is_retry() => return Err(e),
+                (_, Ok(())) => {}
+                (Err(Error::WantWrite), Err(Error::WantRead)) => return Err(Error::WantWrite),
+                (_, Err(e)) => return Err(e),
+            }
         }
     }
 

@@ -419,3 +419,41 @@ fn a_peer_that_restarts_its_handshake_after_our_close_notify_gets_a_clean_error(
         assert_eq!(e.code(), ErrorCode::Ssl, "{e}");
     }
 }
+
+#[test]
+fn both_sides_writing_over_a_one_byte_pair_still_read_each_other() {
+    // Each side has a record queued that the full pair cannot take; a read must still read
+    // (OpenSSL's SSL_read does), or both would wait for each other forever.
+    let pki = pki(KeyType::EcdsaP256);
+    let server_ctx = pki
+        .server_builder()
+        .only_version(Version::Tls12)
+        .build()
+        .unwrap();
+    let (mut client, mut server) = pair(&pki.client_context(), &server_ctx);
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(1, 1);
+    let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 40_000);
+    assert!(c.ok() && s.ok());
+    let (mut c_sent, mut s_sent) = (None, None);
+    let (mut c_got, mut s_got) = (Vec::new(), Vec::new());
+    let mut buf = [0u8; 64];
+    for _ in 0..20_000 {
+        if c_sent.is_none() {
+            c_sent = client.write(&mut c_io, b"from client").ok();
+        }
+        if s_sent.is_none() {
+            s_sent = server.write(&mut s_io, b"from server").ok();
+        }
+        if let Ok(n) = client.read(&mut c_io, &mut buf) {
+            c_got.extend_from_slice(&buf[..n]);
+        }
+        if let Ok(n) = server.read(&mut s_io, &mut buf) {
+            s_got.extend_from_slice(&buf[..n]);
+        }
+        if c_got.len() == 11 && s_got.len() == 11 && c_sent.is_some() && s_sent.is_some() {
+            break;
+        }
+    }
+    assert_eq!(c_got, b"from server");
+    assert_eq!(s_got, b"from client");
+}
