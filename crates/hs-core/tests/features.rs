@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{drive, p256, pair, transfer};
+use common::{drive, p256, pair, pair_for, transfer};
 use hs_core::{
     Alert, AlpnChoice, Context, ErrorCode, Reason, Ssl, VerifyCode, VerifyMode, Version,
 };
@@ -146,18 +146,12 @@ fn the_sni_callback_can_switch_the_context() {
         })
         .build()
         .unwrap();
-    let mut c = Ssl::new(&other.client_context());
-    c.set_connect_state("other.test").unwrap();
-    let mut s = Ssl::new(&server);
-    s.set_accept_state();
+    let (mut c, mut s) = pair_for(&other.client_context(), &server, "other.test");
     let (cl, sl) = handshake(&mut c, &mut s);
     assert!(cl.ok() && sl.ok(), "{:?} {:?}", cl.result, sl.result);
     assert_eq!(s.server_name(), Some("other.test"));
 
-    let mut c = Ssl::new(&pki.client_context());
-    c.set_connect_state("unknown.test").unwrap();
-    let mut s = Ssl::new(&server);
-    s.set_accept_state();
+    let (mut c, mut s) = pair_for(&pki.client_context(), &server, "unknown.test");
     let (cl, sl) = handshake(&mut c, &mut s);
     assert_eq!(sl.err().alert(), Some(Alert::sent(112)));
     assert_eq!(cl.err().reason(), Some(Reason::alert(112)));
@@ -354,10 +348,11 @@ fn a_client_certificate_from_an_unknown_ca_is_refused_with_unknown_ca() {
 #[test]
 fn hostname_mismatch_is_verify_error_62_with_bad_certificate() {
     let pki = p256();
-    let mut c = Ssl::new(&pki.client_context());
-    c.set_connect_state("wrong.example").unwrap();
-    let mut s = Ssl::new(&pki.server_context());
-    s.set_accept_state();
+    let (mut c, mut s) = pair_for(
+        &pki.client_context(),
+        &pki.server_context(),
+        "wrong.example",
+    );
     let (cl, sl) = handshake(&mut c, &mut s);
     let e = cl.err();
     assert_eq!(e.reason(), Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED));
@@ -372,18 +367,12 @@ fn hostname_mismatch_is_verify_error_62_with_bad_certificate() {
 #[test]
 fn ip_addresses_are_verified_against_the_certificate() {
     let pki = p256(); // the server certificate names localhost and 127.0.0.1
-    let mut c = Ssl::new(&pki.client_context());
-    c.set_connect_state("127.0.0.1").unwrap();
-    let mut s = Ssl::new(&pki.server_context());
-    s.set_accept_state();
+    let (mut c, mut s) = pair_for(&pki.client_context(), &pki.server_context(), "127.0.0.1");
     let (cl, sl) = handshake(&mut c, &mut s);
     assert!(cl.ok() && sl.ok(), "{:?}", cl.result);
     assert_eq!(s.server_name(), None, "an IP address is never sent as SNI");
 
-    let mut c = Ssl::new(&pki.client_context());
-    c.set_connect_state("127.0.0.2").unwrap();
-    let mut s = Ssl::new(&pki.server_context());
-    s.set_accept_state();
+    let (mut c, mut s) = pair_for(&pki.client_context(), &pki.server_context(), "127.0.0.2");
     let (cl, _) = handshake(&mut c, &mut s);
     assert_eq!(
         cl.err().verify_code(),

@@ -117,28 +117,26 @@ fn resume(server_ctx: &hs_core::Context, version: Version) -> (bool, bool) {
     (client2.session_reused(), server2.session_reused())
 }
 
+/// A server with a session cache of `cache` entries, with or without tickets.
+fn server_keeping(cache: usize, tickets: bool) -> hs_core::Context {
+    pki(KeyType::EcdsaP256)
+        .server_builder()
+        .session_cache_size(cache)
+        .session_tickets(tickets)
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn resumption_with_tickets_tls13_and_tls12() {
-    let pki = pki(KeyType::EcdsaP256);
-    let ctx = pki
-        .server_builder()
-        .session_cache_size(0)
-        .session_tickets(true)
-        .build()
-        .unwrap();
+    let ctx = server_keeping(0, true);
     assert_eq!(resume(&ctx, Version::Tls13), (true, true));
     assert_eq!(resume(&ctx, Version::Tls12), (true, true));
 }
 
 #[test]
 fn resumption_with_the_server_session_cache_tls13_and_tls12() {
-    let pki = pki(KeyType::EcdsaP256);
-    let ctx = pki
-        .server_builder()
-        .session_cache_size(64)
-        .session_tickets(false)
-        .build()
-        .unwrap();
+    let ctx = server_keeping(64, false);
     assert_eq!(resume(&ctx, Version::Tls13), (true, true));
     assert_eq!(resume(&ctx, Version::Tls12), (true, true));
 }
@@ -146,12 +144,7 @@ fn resumption_with_the_server_session_cache_tls13_and_tls12() {
 #[test]
 fn no_resumption_when_the_server_keeps_nothing() {
     let pki = pki(KeyType::EcdsaP256);
-    let ctx = pki
-        .server_builder()
-        .session_cache_size(0)
-        .session_tickets(false)
-        .build()
-        .unwrap();
+    let ctx = server_keeping(0, false);
     let client_ctx = pki.client_context();
     let (mut client, mut server) = pair(&client_ctx, &ctx);
     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);

@@ -105,8 +105,17 @@ pub fn drive<A: Read + Write, B: Read + Write>(
 
 /// A client (connect state, "localhost") and a server over the given contexts.
 pub fn pair(client_ctx: &hs_core::Context, server_ctx: &hs_core::Context) -> (Ssl, Ssl) {
+    pair_for(client_ctx, server_ctx, "localhost")
+}
+
+/// A client (connect state for `name`) and a server over the given contexts.
+pub fn pair_for(
+    client_ctx: &hs_core::Context,
+    server_ctx: &hs_core::Context,
+    name: &str,
+) -> (Ssl, Ssl) {
     let mut c = Ssl::new(client_ctx);
-    c.set_connect_state("localhost").unwrap();
+    c.set_connect_state(name).unwrap();
     let mut s = Ssl::new(server_ctx);
     s.set_accept_state();
     (c, s)
