@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
 use crate::session::ConnectionStore;
-use crate::{VerifyCallback, VerifyCode};
+use crate::{KeyLogCallback, VerifyCallback, VerifyCode};
 
 /// No verification has happened yet.
 const UNSET: i32 = -1;
@@ -35,6 +35,8 @@ pub(crate) struct ConnState {
     pub(crate) callback: Option<VerifyCallback>,
     result: AtomicI32,
     pub(crate) store: ConnectionStore,
+    /// Where this connection's secrets go (`SSL_CTX_set_keylog_callback`), if anywhere.
+    pub(crate) key_log: Option<KeyLogCallback>,
 }
 
 impl std::fmt::Debug for ConnState {
@@ -54,6 +56,7 @@ impl ConnState {
         check_name: bool,
         callback: Option<VerifyCallback>,
         store: ConnectionStore,
+        key_log: Option<KeyLogCallback>,
     ) -> Arc<ConnState> {
         Arc::new(ConnState {
             enforce,
@@ -61,6 +64,7 @@ impl ConnState {
             callback,
             result: AtomicI32::new(UNSET),
             store,
+            key_log,
         })
     }
 
@@ -102,14 +106,20 @@ pub(crate) fn current() -> Option<Arc<ConnState>> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
+/// `f` applied to the state of the connection being driven on this thread, if any, without
+/// taking a reference to it.
+pub(crate) fn with_current<R>(f: impl FnOnce(&ConnState) -> R) -> Option<R> {
+    CURRENT.with(|c| c.borrow().as_deref().map(f))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn state_is_current_only_inside_the_call_and_nests() {
-        let a = ConnState::new(true, true, None, ConnectionStore::new(None));
-        let b = ConnState::new(false, false, None, ConnectionStore::new(None));
+        let a = ConnState::new(true, true, None, ConnectionStore::new(None), None);
+        let b = ConnState::new(false, false, None, ConnectionStore::new(None), None);
         assert!(current().is_none());
         with_state(&a, || {
             assert!(current().is_some_and(|s| s.enforce));
@@ -121,7 +131,7 @@ mod tests {
 
     #[test]
     fn result_is_unset_until_recorded() {
-        let s = ConnState::new(true, true, None, ConnectionStore::new(None));
+        let s = ConnState::new(true, true, None, ConnectionStore::new(None), None);
         assert_eq!(s.verify_result(), None);
         s.record(VerifyCode::X509_V_OK);
         assert_eq!(s.verify_result(), Some(VerifyCode::X509_V_OK));

@@ -15,7 +15,10 @@ use rustls::{
 };
 
 use crate::hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
+use crate::info::InfoCallback;
+use crate::keylog::{KeyLogCallback, RoutingKeyLog};
 use crate::names;
+use crate::server_cache::{NotifyingCache, ServerSessionCallback};
 use crate::verify::{VerifyCallback, VerifyInfo};
 use crate::{Error, Reason};
 
@@ -127,6 +130,8 @@ pub(crate) struct ContextInner {
     pub(crate) verify_callback: Option<VerifyCallback>,
     pub(crate) client_hello: Option<ClientHelloCallback>,
     pub(crate) has_certificate: bool,
+    pub(crate) info_callback: Option<InfoCallback>,
+    pub(crate) key_log: Option<KeyLogCallback>,
 }
 
 impl fmt::Debug for Context {
@@ -213,6 +218,9 @@ pub struct ContextBuilder {
     alpn_select: Option<AlpnSelectCallback>,
     verify_callback: Option<VerifyCallback>,
     client_hello: Option<ClientHelloCallback>,
+    info_callback: Option<InfoCallback>,
+    key_log: Option<KeyLogCallback>,
+    server_session_events: Option<ServerSessionCallback>,
     session_cache_size: Option<usize>,
     no_tickets: bool,
     tls13_tickets: Option<usize>,
@@ -443,6 +451,31 @@ impl ContextBuilder {
         self
     }
 
+    /// An info callback for every connection of this context (`SSL_CTX_set_info_callback`):
+    /// the handshake's start, the states it passes, each return, its end, and alerts (see
+    /// [`InfoEvent`]). A connection's own ([`Ssl::set_info_callback`](crate::Ssl::set_info_callback))
+    /// wins.
+    pub fn info_callback(mut self, cb: InfoCallback) -> Self {
+        self.info_callback = Some(cb);
+        self
+    }
+
+    /// Where the secrets of every connection of this context go, as NSS key log lines
+    /// (`SSL_CTX_set_keylog_callback`; what `SSLKEYLOGFILE` files hold). For debugging
+    /// with Wireshark and the like: anyone with these lines can decrypt the traffic.
+    pub fn key_log(mut self, cb: KeyLogCallback) -> Self {
+        self.key_log = Some(cb);
+        self
+    }
+
+    /// Tells `cb` when the server's session cache stores or drops a session (OpenSSL's
+    /// new-session and remove-session callbacks on servers). The cache then evicts its
+    /// oldest session when full, as OpenSSL's does.
+    pub fn server_session_events(mut self, cb: ServerSessionCallback) -> Self {
+        self.server_session_events = Some(cb);
+        self
+    }
+
     /// Size of the server's session cache; 0 turns it off (`SSL_SESS_CACHE_OFF`).
     /// Default 256 sessions.
     pub fn session_cache_size(mut self, n: usize) -> Self {
@@ -552,6 +585,8 @@ impl ContextBuilder {
         // OpenSSL clients do: the store answers for the connection being driven.
         client.resumption =
             rustls::client::Resumption::store(Arc::new(crate::session::RoutingStore));
+        // Secrets go to the connection's own key log, if it has one (keylog.rs).
+        client.key_log = Arc::new(RoutingKeyLog);
         let mut client_no_sni = client.clone();
         client_no_sni.enable_sni = false;
 
@@ -589,11 +624,12 @@ impl ContextBuilder {
                 .map_err(|e| Error::config(Reason::X509_R_KEY_VALUES_MISMATCH, e.to_string()))?;
             server.alpn_protocols = self.alpn.clone();
             let cache = self.session_cache_size.unwrap_or(256);
-            server.session_storage = if cache == 0 {
-                Arc::new(NoServerSessionStorage {})
-            } else {
-                ServerSessionMemoryCache::new(cache)
+            server.session_storage = match (cache, &self.server_session_events) {
+                (0, _) => Arc::new(NoServerSessionStorage {}),
+                (n, Some(events)) => NotifyingCache::new(n, events.clone()),
+                (n, None) => ServerSessionMemoryCache::new(n),
             };
+            server.key_log = Arc::new(RoutingKeyLog);
             if !self.no_tickets {
                 server.ticketer = aws_lc_rs::Ticketer::new().map_err(|e| {
                     Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}"))
@@ -621,6 +657,8 @@ impl ContextBuilder {
                 verify_callback: self.verify_callback,
                 client_hello: self.client_hello,
                 has_certificate,
+                info_callback: self.info_callback,
+                key_log: self.key_log,
             }),
         })
     }

@@ -11,6 +11,7 @@ use rustls::Connection;
 use crate::alerts::{client_hello_error, from_rustls, FirstBytes};
 use crate::conn_state::{with_state, ConnState};
 use crate::hello::{ClientHelloInfo, HelloDecision};
+use crate::info::InfoEvent;
 use crate::scan::Scan;
 use crate::ssl::{Conn, Role, ShutdownState};
 use crate::timeline::Direction;
@@ -51,7 +52,9 @@ impl Ssl {
         self.guard()?;
         self.start()?;
         let result = self.handshake_loop(io);
-        self.settle(result)
+        let result = self.settle(result);
+        self.tell(InfoEvent::Exit(if result.is_ok() { 1 } else { -1 }));
+        result
     }
 
     /// Sets the client role if none is set, then handshakes (`SSL_connect`).
@@ -309,6 +312,7 @@ impl Ssl {
         if first {
             self.tls_mut()?.send_close_notify();
             self.sent_shutdown = true;
+            self.tell(close_notify(AlertDirection::Sent));
         }
         let r = self.flush(io);
         self.settle(r)?;
@@ -382,6 +386,13 @@ impl Ssl {
         if let Err(e) = &r {
             if e.is_fatal() && !matches!(e, Error::Config { .. } | Error::State { .. }) {
                 self.fatal = Some(e.clone());
+                if let Some(a) = e.alert() {
+                    self.tell(InfoEvent::Alert {
+                        direction: a.direction,
+                        level: 2,
+                        description: a.description,
+                    });
+                }
             }
             // As OpenSSL: a clean close (close_notify, or an EOF taken as one) and a fatal
             // alert from the peer both mark the connection closed by the peer.
@@ -443,12 +454,13 @@ impl Ssl {
                 // even its close_notify) stays buffered for the next read.
                 self.finished = true;
                 self.timeline.finish();
+                self.observe();
                 return Ok(());
             }
             if self.received_shutdown || self.scan.close_notify {
                 // The peer's close_notify arrived before the handshake finished: the
                 // controlled shutdown of the man page (return value 0, ZERO_RETURN).
-                self.received_shutdown = true;
+                self.close_notify_read();
                 return Err(Error::ZeroReturn);
             }
             self.read_and_process(io)?;
@@ -498,7 +510,10 @@ impl Ssl {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 if state.peer_has_closed() {
-                    self.received_shutdown = true;
+                    self.close_notify_read();
+                }
+                if !self.finished {
+                    self.observe();
                 }
                 Ok(())
             }
@@ -511,6 +526,16 @@ impl Ssl {
                 }
                 Err(err)
             }
+        }
+    }
+
+    /// The peer's close_notify was read: the connection is closed by the peer, and the info
+    /// callback hears of the alert once.
+    fn close_notify_read(&mut self) {
+        self.received_shutdown = true;
+        if !self.progress.close_notify_read {
+            self.progress.close_notify_read = true;
+            self.tell(close_notify(AlertDirection::Received));
         }
     }
 
@@ -539,6 +564,7 @@ impl Ssl {
                         self.scan.release_client_hello();
                     }
                     self.conn = Conn::Accepted(Box::new(accepted));
+                    self.observe();
                     return Ok(());
                 }
                 Ok(None) => {}
@@ -612,9 +638,16 @@ impl Ssl {
                 "no ClientHello to answer",
             ));
         };
-        match accepted.into_connection(cfg) {
+        // The server's first flight is made here, its secrets too: the key log must see
+        // this connection (conn_state.rs).
+        let made = match &self.conn_state {
+            Some(state) => with_state(state, || accepted.into_connection(cfg)),
+            None => accepted.into_connection(cfg),
+        };
+        match made {
             Ok(conn) => {
                 self.conn = Conn::Tls(Box::new(conn.into()));
+                self.observe();
                 Ok(())
             }
             Err((e, _rustls_alert)) => Err(self.refuse_hello(io, e)),
@@ -655,6 +688,15 @@ fn process(
     match state {
         Some(state) => with_state(state, || conn.process_new_packets()),
         None => conn.process_new_packets(),
+    }
+}
+
+/// A close_notify alert event (warning level, description 0).
+fn close_notify(direction: AlertDirection) -> InfoEvent {
+    InfoEvent::Alert {
+        direction,
+        level: 1,
+        description: ad::CLOSE_NOTIFY,
     }
 }
 

@@ -34,6 +34,13 @@
 //!   certificate_required (116) where OpenSSL sends handshake_failure (40).
 //! - hs never negotiates TLS 1.0 or 1.1: a TLS 1.0 ClientHello gets protocol_version (70)
 //!   and `SSL_R_UNSUPPORTED_PROTOCOL`, as an OpenSSL server with a TLS 1.2 minimum answers.
+//! - The info callback and [`Ssl::handshake_state`] walk OpenSSL's states for the kind of
+//!   handshake rustls reports, flight by flight (see [`InfoEvent`]): states inside a flight
+//!   are reported together once rustls has processed it; a client does not report a
+//!   certificate request, a HelloRetryRequest or a TLS 1.2 ticket it receives; a TLS 1.3
+//!   server reports as many tickets as it sends after a resumed handshake (OpenSSL sends
+//!   one); post-handshake messages are not reported. Received warning alerts other than
+//!   close_notify are not reported (rustls does not surface them).
 //!
 //! # Example: the non-blocking `do_handshake` loop over a BIO pair
 //!
@@ -75,10 +82,14 @@ mod conn_state;
 mod context;
 mod engine;
 mod hello;
+mod info;
+mod keylog;
 mod names;
 mod scan;
+mod server_cache;
 mod session;
 mod ssl;
+mod state;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timeline;
@@ -89,9 +100,13 @@ pub use hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
 pub use hs_error::{
     return_value, Alert, AlertDirection, Error, ErrorCode, Lib, Reason, VerifyCode,
 };
+pub use info::{InfoCallback, InfoEvent};
+pub use keylog::KeyLogCallback;
 pub use names::{cipher_suite_openssl_name, cipher_suite_standard_name, group_name, version_name};
+pub use server_cache::{ServerSessionCallback, ServerSessionEvent};
 pub use session::Session;
 pub use ssl::{Role, ShutdownState, Ssl};
+pub use state::HandshakeState;
 pub use timeline::{Direction, Flight, Timeline};
 pub use verify::{VerifyCallback, VerifyInfo};
 

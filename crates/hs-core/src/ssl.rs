@@ -11,7 +11,10 @@ use rustls::{
 
 use crate::conn_state::{with_state, ConnState};
 use crate::hello::ClientHelloInfo;
+use crate::info::{InfoCallback, InfoEvent, Progress};
+use crate::keylog::KeyLogCallback;
 use crate::session::{ConnectionStore, Session};
+use crate::state::HandshakeState;
 use crate::timeline::Timeline;
 use crate::verify::VerifyCallback;
 use crate::{names, Context, Error, Reason, VerifyCode, VerifyMode};
@@ -92,6 +95,12 @@ pub struct Ssl {
     /// What the handshake's incoming bytes looked like (see `scan.rs`).
     pub(crate) scan: crate::scan::Scan,
     pub(crate) plaintext_pending: usize,
+    /// Where the handshake is, for `handshake_state` and the info callback (info.rs).
+    pub(crate) progress: Progress,
+    /// `SSL_set_info_callback`'s callback, overriding the context's.
+    pub(crate) info_callback: Option<InfoCallback>,
+    /// This connection's key log, overriding the context's.
+    pub(crate) key_log: Option<KeyLogCallback>,
 }
 
 impl std::fmt::Debug for Ssl {
@@ -130,6 +139,9 @@ impl Ssl {
             want_hello: false,
             scan: Default::default(),
             plaintext_pending: 0,
+            progress: Progress::default(),
+            info_callback: None,
+            key_log: None,
         }
     }
 
@@ -296,35 +308,107 @@ impl Ssl {
         self.received_shutdown = received;
     }
 
-    /// OpenSSL's short state string (`SSL_state_string`). hs tracks the handshake at the
-    /// granularity of flights, so the states are: `PINIT`, `TWCH` (client hello written),
-    /// `TRSH` (server's flight being read), `TRCH` (client hello read), `TWSD` (server
-    /// flight written), `SSLOK`, `SSLERR`.
+    /// Where the handshake is, as OpenSSL's state (`SSL_get_state`): `TLS_ST_BEFORE`
+    /// until it starts, `TLS_ST_OK` once complete. In between, the state OpenSSL would be
+    /// in after the messages rustls has processed or written (see [`InfoEvent`]); a failed
+    /// handshake keeps the state it failed in.
+    pub fn handshake_state(&self) -> HandshakeState {
+        self.progress.state(self.role == Role::Server)
+    }
+
+    /// OpenSSL's short state string (`SSL_state_string`), e.g. `"TWCH"`; `"SSLERR"` once
+    /// the handshake failed.
     pub fn state_string(&self) -> &'static str {
-        self.state_pair().0
+        if self.failed_in_init() {
+            return "SSLERR";
+        }
+        self.handshake_state().short_name()
     }
 
     /// OpenSSL's long state string (`SSL_state_string_long`), e.g.
-    /// `"SSL negotiation finished successfully"`.
+    /// `"SSL negotiation finished successfully"`; `"error"` once the handshake failed.
     pub fn state_string_long(&self) -> &'static str {
-        self.state_pair().1
+        if self.failed_in_init() {
+            return "error";
+        }
+        self.handshake_state().long_name()
     }
 
-    fn state_pair(&self) -> (&'static str, &'static str) {
-        use crate::timeline::Direction::*;
-        if self.fatal.is_some() && !self.finished {
-            return ("SSLERR", "error");
+    fn failed_in_init(&self) -> bool {
+        self.fatal.is_some() && !self.finished
+    }
+
+    /// This connection's info callback (`SSL_set_info_callback`); `None` goes back to the
+    /// context's, as OpenSSL's NULL does.
+    pub fn set_info_callback(&mut self, cb: Option<InfoCallback>) {
+        self.info_callback = cb;
+    }
+
+    /// This connection's key log (see [`ContextBuilder::key_log`](crate::ContextBuilder::key_log));
+    /// `None` goes back to the context's. It applies to a handshake not started yet.
+    pub fn set_key_log(&mut self, cb: Option<KeyLogCallback>) {
+        self.key_log = cb;
+    }
+
+    fn key_log_in_force(&self) -> Option<KeyLogCallback> {
+        self.key_log
+            .clone()
+            .or_else(|| self.ctx.inner.key_log.clone())
+    }
+
+    /// The info callback in force: the connection's own, else its context's.
+    pub(crate) fn info_cb(&self) -> Option<&InfoCallback> {
+        self.info_callback
+            .as_ref()
+            .or(self.ctx.inner.info_callback.as_ref())
+    }
+
+    /// Tells the info callback, if any.
+    pub(crate) fn tell(&self, event: InfoEvent) {
+        if let Some(cb) = self.info_cb() {
+            cb(event);
         }
-        if self.finished {
-            return ("SSLOK ", "SSL negotiation finished successfully");
+    }
+
+    /// Takes in what rustls now reports about the handshake and tells the info callback
+    /// the states passed since the last look.
+    pub(crate) fn observe(&mut self) {
+        let server = self.role == Role::Server;
+        let f = &mut self.progress.facts;
+        match &self.conn {
+            Conn::Idle | Conn::Accepting(_) => {}
+            Conn::Accepted(_) => f.hello = true,
+            Conn::Tls(c) => {
+                f.hello = true;
+                f.done = self.finished;
+                f.peer_certs = c.peer_certificates().is_some();
+                let kind_known = match &**c {
+                    Connection::Client(cc) => cc.negotiated_cipher_suite().is_some(),
+                    Connection::Server(_) => true,
+                };
+                if kind_known {
+                    f.answered = true;
+                    f.tls13 = c.protocol_version() == Some(ProtocolVersion::TLSv1_3);
+                    f.resumed = c.handshake_kind() == Some(HandshakeKind::Resumed);
+                }
+                if server {
+                    f.client_auth = self.ctx.verify_mode(true).contains(VerifyMode::PEER);
+                    f.tickets = match self.ctx.server_config() {
+                        Some(cfg) if f.tls13 => cfg.send_tls13_tickets,
+                        Some(cfg) => usize::from(cfg.ticketer.enabled()),
+                        None => 0,
+                    };
+                } else if f.answered && !f.tls13 && f.peer_certs && c.wants_write() {
+                    f.second_flight = true;
+                }
+            }
         }
-        let last = self.timeline.flights.last().map(|f| f.direction);
-        match (self.role, last) {
-            (_, None) => ("PINIT", "before SSL initialization"),
-            (Role::Client, Some(Sent)) => ("TWCH", "SSLv3/TLS write client hello"),
-            (Role::Client, Some(Received)) => ("TRSH", "SSLv3/TLS read server hello"),
-            (_, Some(Received)) => ("TRCH", "SSLv3/TLS read client hello"),
-            (_, Some(Sent)) => ("TWSD", "SSLv3/TLS write server done"),
+        if let Some(cb) = self
+            .info_callback
+            .as_ref()
+            .or(self.ctx.inner.info_callback.as_ref())
+        {
+            self.progress.report(server, Some(cb));
         }
     }
 
@@ -426,6 +510,8 @@ impl Ssl {
             Role::Client => {
                 let conn = self.new_client()?;
                 self.conn = Conn::Tls(Box::new(conn.into()));
+                self.tell(InfoEvent::HandshakeStart);
+                self.observe();
             }
             Role::Server => self.start_server(self.ctx.has_hello_callbacks()),
         }
@@ -444,8 +530,10 @@ impl Ssl {
             false,
             self.verify_callback_in_force(),
             ConnectionStore::new(None),
+            self.key_log_in_force(),
         ));
         self.conn = Conn::Accepting(Box::default());
+        self.tell(InfoEvent::HandshakeStart);
         self.want_hello = want_hello;
         if want_hello {
             self.scan.capture_client_hello();
@@ -469,6 +557,7 @@ impl Ssl {
             self.verify_name.is_some(),
             self.verify_callback_in_force(),
             ConnectionStore::new(self.offer.clone()),
+            self.key_log_in_force(),
         );
         let base = if self.sni.is_some() {
             &inner.client

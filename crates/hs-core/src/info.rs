@@ -1,0 +1,377 @@
+//! OpenSSL's info callback (`SSL_set_info_callback`) and handshake state (`SSL_get_state`).
+//!
+//! rustls does not expose its state machine. hs follows a handshake through what rustls
+//! does report — the ClientHello written or read, the version and kind (full or resumed)
+//! negotiated, the peer's certificates, completion — and walks the states OpenSSL 3 passes
+//! for that kind of handshake, in OpenSSL's order (recorded with `openssl s_client -state`
+//! and `s_server -state`, OpenSSL 3.0). States inside one flight are therefore reported
+//! together, when rustls has processed the flight, and what rustls does not report is not
+//! walked: a client certificate request seen by a client, a HelloRetryRequest, TLS 1.2
+//! session tickets received by a client, post-handshake messages.
+
+use std::sync::Arc;
+
+use hs_error::AlertDirection;
+
+use crate::state::HandshakeState as S;
+
+/// One event of OpenSSL's info callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InfoEvent {
+    /// The handshake starts (`SSL_CB_HANDSHAKE_START`, ret 1).
+    HandshakeStart,
+    /// The handshake moves on from this state (`SSL_CB_CONNECT_LOOP` / `SSL_CB_ACCEPT_LOOP`,
+    /// ret 1): OpenSSL reports the state being left, so a state may be reported twice (once
+    /// when its message is written, once when the peer's answer starts).
+    Loop(S),
+    /// A handshake call returns (`SSL_CB_CONNECT_EXIT` / `SSL_CB_ACCEPT_EXIT`) with
+    /// OpenSSL's return value: 1 done, -1 to be retried or failed.
+    Exit(i32),
+    /// The handshake completed (`SSL_CB_HANDSHAKE_DONE`, ret 1).
+    HandshakeDone,
+    /// An alert was sent (`SSL_CB_WRITE_ALERT`) or read (`SSL_CB_READ_ALERT`); OpenSSL's
+    /// ret is `level << 8 | description`.
+    Alert {
+        /// Sent or read.
+        direction: AlertDirection,
+        /// 1 warning, 2 fatal.
+        level: u8,
+        /// The alert's description number.
+        description: u8,
+    },
+}
+
+/// An info callback: called on the thread driving the connection, inside its calls.
+pub type InfoCallback = Arc<dyn Fn(InfoEvent) + Send + Sync>;
+
+/// What hs knows of a handshake's progress.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Facts {
+    /// Client: its ClientHello made; server: the ClientHello read.
+    pub(crate) hello: bool,
+    /// Client: the ServerHello processed; server: its answering flight made.
+    pub(crate) answered: bool,
+    pub(crate) tls13: bool,
+    pub(crate) resumed: bool,
+    /// The peer's certificate was received.
+    pub(crate) peer_certs: bool,
+    /// Server: it asks for a client certificate.
+    pub(crate) client_auth: bool,
+    /// TLS 1.2 client, full handshake: its key exchange flight is made.
+    pub(crate) second_flight: bool,
+    /// Server: session tickets it sends after the handshake (TLS 1.2: 0 or 1).
+    pub(crate) tickets: usize,
+    pub(crate) done: bool,
+}
+
+/// The LOOP states of a handshake, in order.
+struct Path {
+    states: [S; 24],
+    len: usize,
+}
+
+impl Path {
+    fn new(prefix: &[S]) -> Path {
+        let mut p = Path {
+            states: [S::TLS_ST_BEFORE; 24],
+            len: 0,
+        };
+        p.extend(prefix);
+        p
+    }
+
+    fn extend(&mut self, states: &[S]) {
+        for &s in states {
+            if self.len < self.states.len() {
+                self.states[self.len] = s;
+                self.len += 1;
+            }
+        }
+    }
+
+    fn when(&mut self, cond: bool, states: &[S]) {
+        if cond {
+            self.extend(states);
+        }
+    }
+
+    /// Where `state` occurs for the `nth` time (1-based), or the end.
+    fn nth(&self, state: S, nth: usize) -> usize {
+        self.states[..self.len]
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s == state)
+            .nth(nth - 1)
+            .map_or(self.len, |(i, _)| i)
+    }
+}
+
+/// The states OpenSSL passes for the handshake the facts describe, and how many of them
+/// the facts show passed.
+fn path(server: bool, f: &Facts) -> (Path, usize) {
+    let (p, passed) = if server {
+        server_path(f)
+    } else {
+        client_path(f)
+    };
+    let passed = if f.done { p.len } else { passed.min(p.len) };
+    (p, passed)
+}
+
+fn client_path(f: &Facts) -> (Path, usize) {
+    let mut p = Path::new(&[
+        S::TLS_ST_BEFORE,
+        S::TLS_ST_CW_CLNT_HELLO,
+        S::TLS_ST_CW_CLNT_HELLO,
+        S::TLS_ST_CR_SRVR_HELLO,
+    ]);
+    if !f.answered {
+        return (p, if f.hello { 2 } else { 0 });
+    }
+    let full = !f.resumed;
+    let passed = if f.tls13 {
+        p.extend(&[S::TLS_ST_CR_ENCRYPTED_EXTENSIONS]);
+        p.when(full, &[S::TLS_ST_CR_CERT, S::TLS_ST_CR_CERT_VRFY]);
+        p.extend(&[
+            S::TLS_ST_CR_FINISHED,
+            S::TLS_ST_CW_CHANGE,
+            S::TLS_ST_CW_FINISHED,
+        ]);
+        if f.peer_certs {
+            p.nth(S::TLS_ST_CR_CERT, 1)
+        } else {
+            3
+        }
+    } else if full {
+        p.extend(&[
+            S::TLS_ST_CR_CERT,
+            S::TLS_ST_CR_KEY_EXCH,
+            S::TLS_ST_CR_SRVR_DONE,
+            S::TLS_ST_CW_KEY_EXCH,
+            S::TLS_ST_CW_CHANGE,
+            S::TLS_ST_CW_FINISHED,
+            S::TLS_ST_CW_FINISHED,
+            S::TLS_ST_CR_CHANGE,
+            S::TLS_ST_CR_FINISHED,
+        ]);
+        if f.second_flight {
+            p.nth(S::TLS_ST_CW_FINISHED, 2)
+        } else if f.peer_certs {
+            p.nth(S::TLS_ST_CR_CERT, 1)
+        } else {
+            3
+        }
+    } else {
+        p.extend(&[
+            S::TLS_ST_CR_CHANGE,
+            S::TLS_ST_CR_FINISHED,
+            S::TLS_ST_CW_CHANGE,
+            S::TLS_ST_CW_FINISHED,
+        ]);
+        3
+    };
+    (p, passed)
+}
+
+fn server_path(f: &Facts) -> (Path, usize) {
+    let mut p = Path::new(&[S::TLS_ST_BEFORE, S::TLS_ST_BEFORE, S::TLS_ST_SR_CLNT_HELLO]);
+    if !f.answered {
+        return (p, if f.hello { 2 } else { 0 });
+    }
+    let full = !f.resumed;
+    let tickets = [S::TLS_ST_SW_SESSION_TICKET; 8];
+    let tickets = &tickets[..f.tickets.min(tickets.len())];
+    let passed = if f.tls13 {
+        p.extend(&[
+            S::TLS_ST_SW_SRVR_HELLO,
+            S::TLS_ST_SW_CHANGE,
+            S::TLS_ST_SW_ENCRYPTED_EXTENSIONS,
+        ]);
+        p.when(full && f.client_auth, &[S::TLS_ST_SW_CERT_REQ]);
+        p.when(full, &[S::TLS_ST_SW_CERT, S::TLS_ST_SW_CERT_VRFY]);
+        p.extend(&[
+            S::TLS_ST_SW_FINISHED,
+            S::TLS_ST_EARLY_DATA,
+            S::TLS_ST_EARLY_DATA,
+        ]);
+        p.when(f.peer_certs, &[S::TLS_ST_SR_CERT, S::TLS_ST_SR_CERT_VRFY]);
+        p.extend(&[S::TLS_ST_SR_FINISHED]);
+        p.extend(tickets);
+        p.nth(S::TLS_ST_EARLY_DATA, 2)
+    } else if full {
+        p.extend(&[
+            S::TLS_ST_SW_SRVR_HELLO,
+            S::TLS_ST_SW_CERT,
+            S::TLS_ST_SW_KEY_EXCH,
+        ]);
+        p.when(f.client_auth, &[S::TLS_ST_SW_CERT_REQ]);
+        p.extend(&[S::TLS_ST_SW_SRVR_DONE, S::TLS_ST_SW_SRVR_DONE]);
+        p.when(f.peer_certs, &[S::TLS_ST_SR_CERT]);
+        p.extend(&[S::TLS_ST_SR_KEY_EXCH]);
+        p.when(f.peer_certs, &[S::TLS_ST_SR_CERT_VRFY]);
+        p.extend(&[S::TLS_ST_SR_CHANGE, S::TLS_ST_SR_FINISHED]);
+        p.extend(tickets);
+        p.extend(&[S::TLS_ST_SW_CHANGE, S::TLS_ST_SW_FINISHED]);
+        p.nth(S::TLS_ST_SW_SRVR_DONE, 2)
+    } else {
+        p.extend(&[S::TLS_ST_SW_SRVR_HELLO]);
+        p.extend(tickets);
+        p.extend(&[
+            S::TLS_ST_SW_CHANGE,
+            S::TLS_ST_SW_FINISHED,
+            S::TLS_ST_SW_FINISHED,
+            S::TLS_ST_SR_CHANGE,
+            S::TLS_ST_SR_FINISHED,
+        ]);
+        p.nth(S::TLS_ST_SW_FINISHED, 2)
+    };
+    (p, passed)
+}
+
+/// A connection's progress through the handshake, and what its info callback was told.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Progress {
+    pub(crate) facts: Facts,
+    /// LOOP events already reported.
+    reported: usize,
+    done_reported: bool,
+    /// The peer's close_notify was reported.
+    pub(crate) close_notify_read: bool,
+}
+
+impl Progress {
+    /// The state OpenSSL would be in (`SSL_get_state`).
+    pub(crate) fn state(&self, server: bool) -> S {
+        if self.facts.done {
+            return S::TLS_ST_OK;
+        }
+        let (p, passed) = path(server, &self.facts);
+        if passed < p.len {
+            p.states[passed]
+        } else {
+            S::TLS_ST_OK
+        }
+    }
+
+    /// Reports the states passed since the last call (and the end of the handshake).
+    pub(crate) fn report(&mut self, server: bool, cb: Option<&InfoCallback>) {
+        let Some(cb) = cb else { return };
+        let (p, passed) = path(server, &self.facts);
+        for &s in &p.states[self.reported.min(passed)..passed] {
+            cb(InfoEvent::Loop(s));
+        }
+        self.reported = self.reported.max(passed);
+        if self.facts.done && !self.done_reported {
+            self.done_reported = true;
+            cb(InfoEvent::HandshakeDone);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(server: bool, steps: &[Facts]) -> Vec<&'static str> {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let cb: InfoCallback = Arc::new(move |e| {
+            if let InfoEvent::Loop(s) = e {
+                log.lock().unwrap().push(s.long_name());
+            }
+        });
+        let mut p = Progress::default();
+        for f in steps {
+            p.facts = *f;
+            p.report(server, Some(&cb));
+        }
+        let v = seen.lock().unwrap().clone();
+        v
+    }
+
+    #[test]
+    fn a_tls13_client_walks_s_clients_states() {
+        let hello = Facts {
+            hello: true,
+            ..Facts::default()
+        };
+        let done = Facts {
+            answered: true,
+            tls13: true,
+            peer_certs: true,
+            done: true,
+            ..hello
+        };
+        assert_eq!(
+            walk(false, &[hello, done]),
+            [
+                "before SSL initialization",
+                "SSLv3/TLS write client hello",
+                "SSLv3/TLS write client hello",
+                "SSLv3/TLS read server hello",
+                "TLSv1.3 read encrypted extensions",
+                "SSLv3/TLS read server certificate",
+                "TLSv1.3 read server certificate verify",
+                "SSLv3/TLS read finished",
+                "SSLv3/TLS write change cipher spec",
+                "SSLv3/TLS write finished",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_resumed_tls12_server_walks_s_servers_states() {
+        let hello = Facts {
+            hello: true,
+            ..Facts::default()
+        };
+        let answered = Facts {
+            answered: true,
+            resumed: true,
+            ..hello
+        };
+        let mut p = Progress {
+            facts: answered,
+            ..Progress::default()
+        };
+        assert_eq!(p.state(true), S::TLS_ST_SW_FINISHED);
+        p.facts.done = true;
+        assert_eq!(p.state(true), S::TLS_ST_OK);
+        let done = Facts {
+            done: true,
+            ..answered
+        };
+        assert_eq!(
+            walk(true, &[hello, answered, done]),
+            [
+                "before SSL initialization",
+                "before SSL initialization",
+                "SSLv3/TLS read client hello",
+                "SSLv3/TLS write server hello",
+                "SSLv3/TLS write change cipher spec",
+                "SSLv3/TLS write finished",
+                "SSLv3/TLS write finished",
+                "SSLv3/TLS read change cipher spec",
+                "SSLv3/TLS read finished",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_state_waits_where_openssl_waits() {
+        let mut p = Progress::default();
+        assert_eq!(p.state(false), S::TLS_ST_BEFORE);
+        p.facts.hello = true;
+        assert_eq!(p.state(false), S::TLS_ST_CW_CLNT_HELLO);
+        p.facts.answered = true;
+        p.facts.peer_certs = true;
+        p.facts.second_flight = true;
+        assert_eq!(p.state(false), S::TLS_ST_CW_FINISHED);
+        let mut s = Progress::default();
+        s.facts.hello = true;
+        assert_eq!(s.state(true), S::TLS_ST_SR_CLNT_HELLO);
+        s.facts.answered = true;
+        s.facts.tls13 = true;
+        assert_eq!(s.state(true), S::TLS_ST_EARLY_DATA);
+    }
+}

@@ -1,0 +1,486 @@
+//! The observation hooks OpenSSL programs rely on: the info callback and handshake state
+//! (`SSL_set_info_callback`, `SSL_get_state`), the key log (`SSL_CTX_set_keylog_callback`)
+//! and the server session cache events (new-session and remove-session callbacks).
+//!
+//! The expected LOOP sequences are OpenSSL 3.0's, recorded with `openssl s_client -state`
+//! and `openssl s_server -state` against each other.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{drive, p256, pair};
+use hs_core::{
+    AlertDirection, Context, ErrorCode, HandshakeState, InfoCallback, InfoEvent, KeyLogCallback,
+    ServerSessionEvent, Session, Ssl, Version,
+};
+
+type Log<T> = Arc<Mutex<Vec<T>>>;
+
+fn info_log() -> (InfoCallback, Log<InfoEvent>) {
+    let log: Log<InfoEvent> = Arc::default();
+    let l = log.clone();
+    (Arc::new(move |e| l.lock().unwrap().push(e)), log)
+}
+
+fn loops(log: &Log<InfoEvent>) -> Vec<&'static str> {
+    log.lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            InfoEvent::Loop(s) => Some(s.long_name()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Handshakes `client` and `server` over a roomy pair, then lets the client read what came
+/// after (TLS 1.3 tickets) so its session is resumable.
+fn handshake(client: &mut Ssl, server: &mut Ssl) -> Option<Session> {
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (c, s) = drive(client, &mut c_io, server, &mut s_io, 50);
+    assert!(c.ok() && s.ok(), "{:?} {:?}", c.result, s.result);
+    let mut buf = [0u8; 8];
+    assert_eq!(
+        client.read(&mut c_io, &mut buf).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
+    client.session()
+}
+
+/// A full handshake and a resumed one at `version`, with the info callback on both sides of
+/// the second; returns (client LOOP states, server LOOP states) of each.
+fn walks(version: Version, server_ctx: &Context) -> [(Vec<&'static str>, Vec<&'static str>); 2] {
+    let client_ctx = p256()
+        .client_builder()
+        .only_version(version)
+        .build()
+        .unwrap();
+    let mut out: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+    let mut session = None;
+    for _ in 0..2 {
+        let (mut c, mut s) = pair(&client_ctx, server_ctx);
+        if let Some(sess) = &session {
+            c.set_session(sess);
+        }
+        let (c_cb, c_log) = info_log();
+        let (s_cb, s_log) = info_log();
+        c.set_info_callback(Some(c_cb));
+        s.set_info_callback(Some(s_cb));
+        assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_BEFORE);
+        session = handshake(&mut c, &mut s);
+        assert_eq!(c.session_reused(), out.len() == 1, "{version:?}");
+        for (ssl, log) in [(&c, &c_log), (&s, &s_log)] {
+            assert_eq!(ssl.handshake_state(), HandshakeState::TLS_ST_OK);
+            assert_eq!(ssl.state_string(), "SSLOK");
+            let events = log.lock().unwrap().clone();
+            assert_eq!(events.first(), Some(&InfoEvent::HandshakeStart));
+            assert_eq!(events.last(), Some(&InfoEvent::Exit(1)));
+            let done = events.iter().position(|e| *e == InfoEvent::HandshakeDone);
+            let last_loop = events.iter().rposition(|e| matches!(e, InfoEvent::Loop(_)));
+            assert!(done > last_loop, "DONE after the last LOOP: {events:?}");
+        }
+        out.push((loops(&c_log), loops(&s_log)));
+    }
+    [out.remove(0), out.remove(0)]
+}
+
+#[test]
+fn tls13_handshakes_walk_openssls_states() {
+    let server_ctx = p256()
+        .server_builder()
+        .session_cache_size(0)
+        .build()
+        .unwrap();
+    let [(c, s), (c2, s2)] = walks(Version::Tls13, &server_ctx);
+    assert_eq!(
+        c,
+        [
+            "before SSL initialization",
+            "SSLv3/TLS write client hello",
+            "SSLv3/TLS write client hello",
+            "SSLv3/TLS read server hello",
+            "TLSv1.3 read encrypted extensions",
+            "SSLv3/TLS read server certificate",
+            "TLSv1.3 read server certificate verify",
+            "SSLv3/TLS read finished",
+            "SSLv3/TLS write change cipher spec",
+            "SSLv3/TLS write finished",
+        ]
+    );
+    assert_eq!(
+        s,
+        [
+            "before SSL initialization",
+            "before SSL initialization",
+            "SSLv3/TLS read client hello",
+            "SSLv3/TLS write server hello",
+            "SSLv3/TLS write change cipher spec",
+            "TLSv1.3 write encrypted extensions",
+            "SSLv3/TLS write certificate",
+            "TLSv1.3 write server certificate verify",
+            "SSLv3/TLS write finished",
+            "TLSv1.3 early data",
+            "TLSv1.3 early data",
+            "SSLv3/TLS read finished",
+            "SSLv3/TLS write session ticket",
+            "SSLv3/TLS write session ticket",
+        ]
+    );
+    let without = |v: &[&'static str], gone: &[&str]| -> Vec<&'static str> {
+        v.iter().copied().filter(|s| !gone.contains(s)).collect()
+    };
+    assert_eq!(
+        c2,
+        without(
+            &c,
+            &[
+                "SSLv3/TLS read server certificate",
+                "TLSv1.3 read server certificate verify"
+            ]
+        )
+    );
+    assert_eq!(
+        s2,
+        without(
+            &s,
+            &[
+                "SSLv3/TLS write certificate",
+                "TLSv1.3 write server certificate verify"
+            ]
+        )
+    );
+}
+
+#[test]
+fn tls12_handshakes_walk_openssls_states() {
+    // Session ids, no tickets: OpenSSL's `s_server -no_ticket` traces.
+    let server_ctx = p256()
+        .server_builder()
+        .session_tickets(false)
+        .build()
+        .unwrap();
+    let [(c, s), (c2, s2)] = walks(Version::Tls12, &server_ctx);
+    assert_eq!(
+        c,
+        [
+            "before SSL initialization",
+            "SSLv3/TLS write client hello",
+            "SSLv3/TLS write client hello",
+            "SSLv3/TLS read server hello",
+            "SSLv3/TLS read server certificate",
+            "SSLv3/TLS read server key exchange",
+            "SSLv3/TLS read server done",
+            "SSLv3/TLS write client key exchange",
+            "SSLv3/TLS write change cipher spec",
+            "SSLv3/TLS write finished",
+            "SSLv3/TLS write finished",
+            "SSLv3/TLS read change cipher spec",
+            "SSLv3/TLS read finished",
+        ]
+    );
+    assert_eq!(
+        s,
+        [
+            "before SSL initialization",
+            "before SSL initialization",
+            "SSLv3/TLS read client hello",
+            "SSLv3/TLS write server hello",
+            "SSLv3/TLS write certificate",
+            "SSLv3/TLS write key exchange",
+            "SSLv3/TLS write server done",
+            "SSLv3/TLS write server done",
+            "SSLv3/TLS read client key exchange",
+            "SSLv3/TLS read change cipher spec",
+            "SSLv3/TLS read finished",
+            "SSLv3/TLS write change cipher spec",
+            "SSLv3/TLS write finished",
+        ]
+    );
+    assert_eq!(
+        c2,
+        [
+            "before SSL initialization",
+            "SSLv3/TLS write client hello",
+            "SSLv3/TLS write client hello",
+            "SSLv3/TLS read server hello",
+            "SSLv3/TLS read change cipher spec",
+            "SSLv3/TLS read finished",
+            "SSLv3/TLS write change cipher spec",
+            "SSLv3/TLS write finished",
+        ]
+    );
+    assert_eq!(
+        s2,
+        [
+            "before SSL initialization",
+            "before SSL initialization",
+            "SSLv3/TLS read client hello",
+            "SSLv3/TLS write server hello",
+            "SSLv3/TLS write change cipher spec",
+            "SSLv3/TLS write finished",
+            "SSLv3/TLS write finished",
+            "SSLv3/TLS read change cipher spec",
+            "SSLv3/TLS read finished",
+        ]
+    );
+}
+
+#[test]
+fn the_state_is_where_a_non_blocking_handshake_waits() {
+    let pki = p256();
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    assert_eq!(s.handshake_state(), HandshakeState::TLS_ST_BEFORE);
+    assert_eq!(s.state_string_long(), "before SSL initialization");
+    let (c_cb, c_log) = info_log();
+    c.set_info_callback(Some(c_cb));
+    assert!(c.do_handshake(&mut c_io).unwrap_err().is_retry());
+    assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_CW_CLNT_HELLO);
+    assert_eq!(c.state_string(), "TWCH");
+    assert_eq!(
+        *c_log.lock().unwrap(),
+        [
+            InfoEvent::HandshakeStart,
+            InfoEvent::Loop(HandshakeState::TLS_ST_BEFORE),
+            InfoEvent::Loop(HandshakeState::TLS_ST_CW_CLNT_HELLO),
+            InfoEvent::Exit(-1),
+        ]
+    );
+    assert!(s.do_handshake(&mut s_io).unwrap_err().is_retry());
+    assert_eq!(s.handshake_state(), HandshakeState::TLS_ST_EARLY_DATA);
+    assert_eq!(s.state_string_long(), "TLSv1.3 early data");
+}
+
+#[test]
+fn alerts_reach_the_info_callback_both_ways() {
+    let pki = p256();
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    let (c_cb, c_log) = info_log();
+    let (s_cb, s_log) = info_log();
+    c.set_info_callback(Some(c_cb));
+    s.set_info_callback(Some(s_cb));
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+    c.shutdown(&mut c_io).unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(
+        s.read(&mut s_io, &mut buf).unwrap_err().code(),
+        ErrorCode::ZeroReturn
+    );
+    let close = |direction| InfoEvent::Alert {
+        direction,
+        level: 1,
+        description: 0,
+    };
+    assert!(c_log.lock().unwrap().contains(&close(AlertDirection::Sent)));
+    let received: Vec<_> = s_log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, InfoEvent::Alert { .. }))
+        .copied()
+        .collect();
+    assert_eq!(received, [close(AlertDirection::Received)]);
+
+    // A client that does not trust the server's CA: it sends bad_certificate-class alert
+    // 48 (unknown_ca), the server reads it, both as fatal (level 2).
+    let other = hs_core::testing::TestPki::new("localhost");
+    let (mut c, mut s) = pair(&other.client_context(), &pki.server_context());
+    let (c_cb, c_log) = info_log();
+    let (s_cb, s_log) = info_log();
+    c.set_info_callback(Some(c_cb));
+    s.set_info_callback(Some(s_cb));
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(!cl.ok() && !sl.ok());
+    let fatal = |direction| InfoEvent::Alert {
+        direction,
+        level: 2,
+        description: 48,
+    };
+    assert!(c_log.lock().unwrap().contains(&fatal(AlertDirection::Sent)));
+    assert!(s_log
+        .lock()
+        .unwrap()
+        .contains(&fatal(AlertDirection::Received)));
+    assert_eq!(c.state_string_long(), "error");
+    assert_eq!(c_log.lock().unwrap().last(), Some(&InfoEvent::Exit(-1)));
+}
+
+#[test]
+fn the_context_info_callback_serves_connections_without_their_own() {
+    let (cb, log) = info_log();
+    let pki = p256();
+    let client_ctx = pki.client_builder().info_callback(cb).build().unwrap();
+    let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
+    handshake(&mut c, &mut s);
+    assert_eq!(
+        log.lock().unwrap().first(),
+        Some(&InfoEvent::HandshakeStart)
+    );
+    let (own, own_log) = info_log();
+    let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
+    let before = log.lock().unwrap().len();
+    c.set_info_callback(Some(own));
+    handshake(&mut c, &mut s);
+    assert_eq!(
+        log.lock().unwrap().len(),
+        before,
+        "the connection's own wins"
+    );
+    assert!(!own_log.lock().unwrap().is_empty());
+}
+
+fn key_log() -> (KeyLogCallback, Log<String>) {
+    let log: Log<String> = Arc::default();
+    let l = log.clone();
+    (
+        Arc::new(move |line: &str| l.lock().unwrap().push(line.to_owned())),
+        log,
+    )
+}
+
+/// (label, client random) of each line, sorted; checks the secret is hex.
+fn labels(log: &Log<String>) -> Vec<(String, String)> {
+    let mut v: Vec<_> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            assert_eq!(f.len(), 3, "{l}");
+            assert_eq!(f[1].len(), 64, "{l}");
+            assert!(f[2].len() >= 64 && f[2].bytes().all(|b| b.is_ascii_hexdigit()));
+            (f[0].to_owned(), f[1].to_owned())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn both_sides_log_the_same_secrets_in_nss_format() {
+    let pki = p256();
+    for (version, expected) in [
+        (
+            Version::Tls13,
+            &[
+                "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+                "CLIENT_TRAFFIC_SECRET_0",
+                "EXPORTER_SECRET",
+                "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+                "SERVER_TRAFFIC_SECRET_0",
+            ][..],
+        ),
+        (Version::Tls12, &["CLIENT_RANDOM"][..]),
+    ] {
+        let (c_cb, c_log) = key_log();
+        let (s_cb, s_log) = key_log();
+        let client_ctx = pki
+            .client_builder()
+            .only_version(version)
+            .key_log(c_cb)
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
+        s.set_key_log(Some(s_cb));
+        handshake(&mut c, &mut s);
+        let (cl, sl) = (labels(&c_log), labels(&s_log));
+        assert_eq!(cl, sl, "{version:?}: both sides log the same lines");
+        let names: Vec<&str> = cl.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(names, expected, "{version:?}");
+        assert!(cl.iter().all(|(_, r)| *r == cl[0].1), "one client random");
+        let sorted = |log: &Log<String>| {
+            let mut v = log.lock().unwrap().clone();
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(&c_log), sorted(&s_log), "the secrets agree too");
+    }
+}
+
+#[test]
+fn a_connection_without_a_key_log_logs_nothing() {
+    let (cb, log) = key_log();
+    let pki = p256();
+    let client_ctx = pki.client_builder().key_log(cb).build().unwrap();
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    handshake(&mut c, &mut s);
+    assert!(log.lock().unwrap().is_empty());
+    // The same context's other connections log; set_key_log(None) keeps the context's.
+    let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
+    c.set_key_log(None);
+    handshake(&mut c, &mut s);
+    assert!(!log.lock().unwrap().is_empty());
+}
+
+fn session_events() -> (hs_core::ServerSessionCallback, Log<String>) {
+    let log: Log<String> = Arc::default();
+    let l = log.clone();
+    let cb = Arc::new(move |e: ServerSessionEvent<'_>| {
+        let s = match e {
+            ServerSessionEvent::Added(id) => format!("added {}", id.len()),
+            ServerSessionEvent::Removed(id) => format!("removed {}", id.len()),
+        };
+        l.lock().unwrap().push(s);
+    });
+    (cb, log)
+}
+
+#[test]
+fn a_full_server_cache_evicts_its_oldest_session_and_says_so() {
+    let (cb, log) = session_events();
+    let pki = p256();
+    let server_ctx = pki
+        .server_builder()
+        .session_cache_size(1)
+        .session_tickets(false)
+        .server_session_events(cb)
+        .build()
+        .unwrap();
+    let client_ctx = pki
+        .client_builder()
+        .only_version(Version::Tls12)
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+        handshake(&mut c, &mut s);
+    }
+    assert_eq!(*log.lock().unwrap(), ["added 32", "added 32", "removed 32"]);
+}
+
+#[test]
+fn a_tls13_cached_session_is_removed_when_used() {
+    let (cb, log) = session_events();
+    let pki = p256();
+    let server_ctx = pki
+        .server_builder()
+        .session_cache_size(16)
+        .session_tickets(false)
+        .tls13_tickets(1)
+        .server_session_events(cb)
+        .build()
+        .unwrap();
+    let client_ctx = pki
+        .client_builder()
+        .only_version(Version::Tls13)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+    let session = handshake(&mut c, &mut s).expect("a session");
+    assert_eq!(log.lock().unwrap().len(), 1, "{:?}", log.lock().unwrap());
+    let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+    c.set_session(&session);
+    handshake(&mut c, &mut s);
+    assert!(s.session_reused());
+    let log = log.lock().unwrap();
+    assert!(log[0].starts_with("added"), "{log:?}");
+    assert!(log[1].starts_with("removed"), "{log:?}");
+    assert!(
+        log[2].starts_with("added"),
+        "the resumed handshake's new ticket: {log:?}"
+    );
+}
