@@ -453,7 +453,7 @@ impl ContextBuilder {
 
     /// An info callback for every connection of this context (`SSL_CTX_set_info_callback`):
     /// the handshake's start, the states it passes, each return, its end, and alerts (see
-    /// [`InfoEvent`]). A connection's own ([`Ssl::set_info_callback`](crate::Ssl::set_info_callback))
+    /// [`InfoEvent`](crate::InfoEvent)). A connection's own ([`Ssl::set_info_callback`](crate::Ssl::set_info_callback))
     /// wins.
     pub fn info_callback(mut self, cb: InfoCallback) -> Self {
         self.info_callback = Some(cb);
