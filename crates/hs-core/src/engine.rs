@@ -104,7 +104,7 @@ impl Ssl {
         }
         let r = self.accept_client_hello(io);
         let r = self.settle(r);
-        r.map(|()| self.hello.clone().unwrap_or_default())
+        r.map(|()| self.hello.as_deref().cloned().unwrap_or_default())
     }
 
     /// Reads application data (`SSL_read`), handshaking first if needed.
@@ -557,10 +557,10 @@ impl Ssl {
             match acceptor.accept() {
                 Ok(Some(accepted)) => {
                     if self.want_hello {
-                        self.hello = Some(ClientHelloInfo::from_rustls(
+                        self.hello = Some(Box::new(ClientHelloInfo::from_rustls(
                             &accepted.client_hello(),
                             self.scan.offered_versions(),
-                        ));
+                        )));
                         self.scan.release_client_hello();
                     }
                     self.conn = Conn::Accepted(Box::new(accepted));

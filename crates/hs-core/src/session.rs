@@ -1,7 +1,7 @@
 //! Client sessions (`SSL_SESSION`): what one connection learned that lets a later one resume.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
@@ -84,15 +84,21 @@ impl fmt::Debug for Session {
 #[derive(Debug)]
 pub(crate) struct ConnectionStore {
     pub(crate) offer: Mutex<Option<Session>>,
-    pub(crate) received: Session,
+    /// Made when first needed: servers never need one.
+    received: OnceLock<Session>,
 }
 
 impl ConnectionStore {
     pub(crate) fn new(offer: Option<Session>) -> ConnectionStore {
         ConnectionStore {
             offer: Mutex::new(offer),
-            received: Session::default(),
+            received: OnceLock::new(),
         }
+    }
+
+    /// What this connection received (empty until a server sent something).
+    pub(crate) fn received(&self) -> &Session {
+        self.received.get_or_init(Session::default)
     }
 
     fn offered(&self) -> Option<Session> {
@@ -113,7 +119,7 @@ fn with_store<R>(f: impl FnOnce(&ConnectionStore) -> Option<R>) -> Option<R> {
 impl ClientSessionStore for RoutingStore {
     fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
         with_store(|st| {
-            let mut d = st.received.lock();
+            let mut d = st.received().lock();
             d.server_name = Some(server_name);
             d.kx_hint = Some(group);
             Some(())
@@ -134,7 +140,7 @@ impl ClientSessionStore for RoutingStore {
 
     fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
         with_store(|st| {
-            let mut d = st.received.lock();
+            let mut d = st.received().lock();
             d.server_name = Some(server_name);
             d.tls12 = Some(value);
             Some(())
@@ -166,7 +172,7 @@ impl ClientSessionStore for RoutingStore {
         value: Tls13ClientSessionValue,
     ) {
         with_store(|st| {
-            let mut d = st.received.lock();
+            let mut d = st.received().lock();
             d.server_name = Some(server_name);
             d.tls13.push(value);
             Some(())

@@ -80,14 +80,11 @@ pub struct Ssl {
     pub(crate) timeline: Timeline,
     pub(crate) sni: Option<String>,
     pub(crate) verify_name: Option<String>,
-    pub(crate) alpn: Option<Vec<Vec<u8>>>,
-    pub(crate) verify_mode: Option<VerifyMode>,
-    /// `SSL_set_verify`'s callback, overriding the context's.
-    pub(crate) verify_callback: Option<VerifyCallback>,
-    pub(crate) offer: Option<Session>,
+    /// What this connection sets for itself over its context; most set nothing.
+    own: Option<Box<Own>>,
     /// A client's verification and sessions, once the connection exists.
     pub(crate) conn_state: Option<Arc<ConnState>>,
-    pub(crate) hello: Option<ClientHelloInfo>,
+    pub(crate) hello: Option<Box<ClientHelloInfo>>,
     pub(crate) pending_write: Option<usize>,
     pub(crate) raw_out: Vec<u8>,
     /// Keep what the ClientHello offered (see `start_server`).
@@ -97,11 +94,31 @@ pub struct Ssl {
     pub(crate) plaintext_pending: usize,
     /// Where the handshake is, for `handshake_state` and the info callback (info.rs).
     pub(crate) progress: Progress,
-    /// `SSL_set_info_callback`'s callback, overriding the context's.
-    pub(crate) info_callback: Option<InfoCallback>,
-    /// This connection's key log, overriding the context's.
-    pub(crate) key_log: Option<KeyLogCallback>,
 }
+
+/// A connection's own settings, overriding its context's (kept out of line: most
+/// connections have none, and an `Ssl` per connection should stay small).
+#[derive(Default)]
+struct Own {
+    alpn: Option<Vec<Vec<u8>>>,
+    verify_mode: Option<VerifyMode>,
+    /// `SSL_set_verify`'s callback.
+    verify_callback: Option<VerifyCallback>,
+    /// The session offered for resumption (`SSL_set_session`).
+    offer: Option<Session>,
+    /// `SSL_set_info_callback`'s callback.
+    info_callback: Option<InfoCallback>,
+    key_log: Option<KeyLogCallback>,
+}
+
+static NO_OWN: Own = Own {
+    alpn: None,
+    verify_mode: None,
+    verify_callback: None,
+    offer: None,
+    info_callback: None,
+    key_log: None,
+};
 
 impl std::fmt::Debug for Ssl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -128,10 +145,7 @@ impl Ssl {
             timeline: Timeline::default(),
             sni: None,
             verify_name: None,
-            alpn: None,
-            verify_mode: None,
-            offer: None,
-            verify_callback: None,
+            own: None,
             conn_state: None,
             hello: None,
             pending_write: None,
@@ -140,8 +154,6 @@ impl Ssl {
             scan: Default::default(),
             plaintext_pending: 0,
             progress: Progress::default(),
-            info_callback: None,
-            key_log: None,
         }
     }
 
@@ -218,35 +230,37 @@ impl Ssl {
 
     /// Overrides the context's ALPN protocols for this connection (`SSL_set_alpn_protos`).
     pub fn set_alpn_protocols(&mut self, protocols: &[&[u8]]) {
-        self.alpn = Some(protocols.iter().map(|p| p.to_vec()).collect());
+        self.own_mut().alpn = Some(protocols.iter().map(|p| p.to_vec()).collect());
     }
 
     /// Overrides the context's verify mode for this connection (`SSL_set_verify`).
     pub fn set_verify_mode(&mut self, mode: VerifyMode) {
-        self.verify_mode = Some(mode);
+        self.own_mut().verify_mode = Some(mode);
     }
 
     /// Overrides the context's verify callback for this connection (`SSL_set_verify` with a
     /// callback); call before the handshake.
     pub fn set_verify_callback(&mut self, cb: VerifyCallback) {
-        self.verify_callback = Some(cb);
+        self.own_mut().verify_callback = Some(cb);
     }
 
     fn verify_callback_in_force(&self) -> Option<VerifyCallback> {
-        self.verify_callback
+        self.own()
+            .verify_callback
             .clone()
             .or_else(|| self.ctx.inner.verify_callback.clone())
     }
 
     /// The verify mode in force for this connection's role.
     pub fn verify_mode(&self) -> VerifyMode {
-        self.verify_mode
+        self.own()
+            .verify_mode
             .unwrap_or_else(|| self.ctx.verify_mode(self.role == Role::Server))
     }
 
     /// Offers `session` for resumption (`SSL_set_session`); call before the handshake.
     pub fn set_session(&mut self, session: &Session) {
-        self.offer = Some(session.clone());
+        self.own_mut().offer = Some(session.clone());
         if let Some(state) = &self.conn_state {
             *state.store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
         }
@@ -257,16 +271,27 @@ impl Ssl {
     /// handshake, so read (or shut down) once before taking the session.
     pub fn session(&self) -> Option<Session> {
         let store = &self.conn_state.as_ref()?.store;
-        if store.received.is_resumable() || !self.session_reused() {
-            Some(store.received.clone())
+        if store.received().is_resumable() || !self.session_reused() {
+            Some(store.received().clone())
         } else {
-            self.offer.clone().or_else(|| Some(store.received.clone()))
+            self.own()
+                .offer
+                .clone()
+                .or_else(|| Some(store.received().clone()))
         }
     }
 
     /// True if the handshake resumed a session (`SSL_session_reused`).
     pub fn session_reused(&self) -> bool {
         self.tls().and_then(|c| c.handshake_kind()) == Some(HandshakeKind::Resumed)
+    }
+
+    fn own(&self) -> &Own {
+        self.own.as_deref().unwrap_or(&NO_OWN)
+    }
+
+    fn own_mut(&mut self) -> &mut Own {
+        self.own.get_or_insert_with(Box::default)
     }
 
     pub(crate) fn tls(&self) -> Option<&Connection> {
@@ -341,24 +366,30 @@ impl Ssl {
     /// This connection's info callback (`SSL_set_info_callback`); `None` goes back to the
     /// context's, as OpenSSL's NULL does.
     pub fn set_info_callback(&mut self, cb: Option<InfoCallback>) {
-        self.info_callback = cb;
+        if cb.is_some() || self.own.is_some() {
+            self.own_mut().info_callback = cb;
+        }
     }
 
     /// This connection's key log (see [`ContextBuilder::key_log`](crate::ContextBuilder::key_log));
     /// `None` goes back to the context's. It applies to a handshake not started yet.
     pub fn set_key_log(&mut self, cb: Option<KeyLogCallback>) {
-        self.key_log = cb;
+        if cb.is_some() || self.own.is_some() {
+            self.own_mut().key_log = cb;
+        }
     }
 
     fn key_log_in_force(&self) -> Option<KeyLogCallback> {
-        self.key_log
+        self.own()
+            .key_log
             .clone()
             .or_else(|| self.ctx.inner.key_log.clone())
     }
 
     /// The info callback in force: the connection's own, else its context's.
     pub(crate) fn info_cb(&self) -> Option<&InfoCallback> {
-        self.info_callback
+        self.own()
+            .info_callback
             .as_ref()
             .or(self.ctx.inner.info_callback.as_ref())
     }
@@ -403,7 +434,8 @@ impl Ssl {
                 }
             }
         }
-        if let Some(cb) = self
+        let own = self.own.as_deref().unwrap_or(&NO_OWN);
+        if let Some(cb) = own
             .info_callback
             .as_ref()
             .or(self.ctx.inner.info_callback.as_ref())
@@ -464,7 +496,7 @@ impl Ssl {
 
     /// What the client offered, on a server that has read the ClientHello.
     pub fn client_hello(&self) -> Option<&ClientHelloInfo> {
-        self.hello.as_ref()
+        self.hello.as_deref()
     }
 
     /// The peer's certificate chain, end-entity first (`SSL_get_peer_cert_chain`).
@@ -556,7 +588,7 @@ impl Ssl {
             enforce,
             self.verify_name.is_some(),
             self.verify_callback_in_force(),
-            ConnectionStore::new(self.offer.clone()),
+            ConnectionStore::new(self.own().offer.clone()),
             self.key_log_in_force(),
         );
         let base = if self.sni.is_some() {
@@ -564,7 +596,7 @@ impl Ssl {
         } else {
             &inner.client_no_sni
         };
-        let cfg = match &self.alpn {
+        let cfg = match &self.own().alpn {
             // `SSL_set_alpn_protos`: the one case that needs a configuration of its own.
             Some(alpn) if *alpn != base.alpn_protocols => {
                 let mut cfg = (**base).clone();

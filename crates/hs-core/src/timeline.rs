@@ -40,7 +40,8 @@ impl Timeline {
     pub(crate) fn start(&mut self) {
         if self.started.is_none() {
             self.started = Some(Instant::now());
-            self.flights.reserve(6);
+            // A full handshake has three or four flights each way together.
+            self.flights.reserve_exact(4);
         }
     }
 
