@@ -1,5 +1,6 @@
 //! C callbacks that hs-core calls during a handshake (ALPN selection, servername,
-//! certificate verification).
+//! certificate verification, info and keylog callbacks) and the server session cache
+//! events behind the new-session and remove callbacks.
 //!
 //! They run inside an I/O call of the same SSL, whose state is locked at that moment; the
 //! thread-local here tells the few calls a callback may make on that SSL
@@ -9,10 +10,18 @@
 use std::cell::{Cell, RefCell};
 use std::ffi::CString;
 
-use hs_core::{AlpnChoice, ClientHelloInfo, Context, HelloDecision, VerifyCallback, VerifyInfo};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use hs_core::{
+    AlertDirection, AlpnChoice, ClientHelloInfo, Context, HelloDecision, InfoCallback, InfoEvent,
+    KeyLogCallback, ServerSessionCallback, ServerSessionEvent, VerifyCallback, VerifyInfo,
+};
 use libc::{c_char, c_int, c_uint, c_void};
 
-use crate::ctx::{AlpnSelectCb, ServernameCb, SslCtx};
+use crate::boundary::obj_or_null;
+use crate::ctx::{AlpnSelectCb, ServernameCb, SslCtx, SSL_SESS_CACHE_SERVER};
+use crate::session::SslSession;
 use crate::ssl::SslObj;
 use crate::x509::{X509StoreCtx, X509};
 
@@ -20,10 +29,22 @@ const SSL_TLSEXT_ERR_OK: c_int = 0;
 const SSL_TLSEXT_ERR_ALERT_FATAL: c_int = 2;
 const SSL_AD_UNRECOGNIZED_NAME: c_int = 112;
 
+const SSL_ST_CONNECT: c_int = 0x1000;
+const SSL_ST_ACCEPT: c_int = 0x2000;
+const SSL_CB_LOOP: c_int = 0x01;
+const SSL_CB_EXIT: c_int = 0x02;
+const SSL_CB_READ: c_int = 0x04;
+const SSL_CB_WRITE: c_int = 0x08;
+const SSL_CB_ALERT: c_int = 0x4000;
+const SSL_CB_HANDSHAKE_START: c_int = 0x10;
+const SSL_CB_HANDSHAKE_DONE: c_int = 0x20;
+const TLS_ST_OK: c_int = 1;
+
 thread_local! {
     static CURRENT: Cell<*mut SslObj> = const { Cell::new(std::ptr::null_mut()) };
     static HELLO_NAME: RefCell<Option<Option<CString>>> = const { RefCell::new(None) };
     static SWITCHED: RefCell<Option<(*mut SslCtx, Context)>> = const { RefCell::new(None) };
+    static SESSION_EVENTS: RefCell<Vec<SessionEvent>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with `ssl` as the SSL whose I/O call is in progress on this thread.
@@ -158,6 +179,146 @@ fn verify(
     let r = unsafe { cb(c_int::from(info.preverify_ok), &mut store) };
     X509::release(store.current_cert);
     r != 0
+}
+
+/// The engine's info events for `ssl`, as OpenSSL's info callback calls: `where` with the
+/// role's `SSL_CB_CONNECT_*` / `SSL_CB_ACCEPT_*` bits, `ret`, and the SSL pointer. The C
+/// callback is looked up at each event (the SSL's own, else its SSL_CTX's).
+pub(crate) fn info_callback(ssl: *mut SslObj) -> InfoCallback {
+    let addr = ssl as usize;
+    Arc::new(move |ev: InfoEvent| info(addr as *mut SslObj, ev))
+}
+
+fn info(ssl: *mut SslObj, ev: InfoEvent) {
+    // The closure lives in the engine's SSL owned by this SslObj and is called only inside
+    // that SSL's own calls: the object is alive.
+    let Some(s) = obj_or_null(ssl) else { return };
+    let state = &s.cb_state.state;
+    match ev {
+        InfoEvent::Loop(st) => state.store(st.0, Ordering::Relaxed),
+        InfoEvent::HandshakeDone | InfoEvent::Exit(1) => state.store(TLS_ST_OK, Ordering::Relaxed),
+        _ => {}
+    }
+    let Some(cb) = s.info_callback_in_force() else {
+        return;
+    };
+    let role = if s.cb_state.server.load(Ordering::Relaxed) {
+        SSL_ST_ACCEPT
+    } else {
+        SSL_ST_CONNECT
+    };
+    let (place, ret) = match ev {
+        InfoEvent::HandshakeStart => (SSL_CB_HANDSHAKE_START, 1),
+        InfoEvent::Loop(_) => (role | SSL_CB_LOOP, 1),
+        InfoEvent::Exit(r) => (role | SSL_CB_EXIT, r),
+        InfoEvent::HandshakeDone => (SSL_CB_HANDSHAKE_DONE, 1),
+        InfoEvent::Alert {
+            direction,
+            level,
+            description,
+        } => {
+            let rw = if direction == AlertDirection::Received {
+                SSL_CB_READ
+            } else {
+                SSL_CB_WRITE
+            };
+            (
+                SSL_CB_ALERT | rw,
+                c_int::from(level) << 8 | c_int::from(description),
+            )
+        }
+    };
+    // SAFETY: the application registered `cb` with SSL_set_info_callback or
+    // SSL_CTX_set_info_callback; it gets its SSL and OpenSSL's (where, ret).
+    unsafe { cb(ssl, place, ret) }
+}
+
+/// The engine's key log lines for `ssl`, to its SSL_CTX's keylog callback (looked up at
+/// each line), NUL-terminated, with the SSL pointer.
+pub(crate) fn key_log(ssl: *mut SslObj) -> KeyLogCallback {
+    let addr = ssl as usize;
+    Arc::new(move |line: &str| key_log_line(addr as *mut SslObj, line))
+}
+
+fn key_log_line(ssl: *mut SslObj, line: &str) {
+    // As in `info`: called only inside a call of this live SSL.
+    let Some(s) = obj_or_null(ssl) else { return };
+    let Some(cb) = obj_or_null(s.ctx_now()).and_then(|c| c.lock().keylog_cb) else {
+        return;
+    };
+    let Ok(line) = CString::new(line) else { return };
+    // SAFETY: the application registered `cb` with SSL_CTX_set_keylog_callback; it gets its
+    // SSL and a NUL-terminated line that lives through the call.
+    unsafe { cb(ssl, line.as_ptr()) }
+}
+
+/// A change to a server's session cache, kept until the call that caused it returns.
+pub(crate) struct SessionEvent {
+    /// The SSL_CTX whose cache changed, with a reference held for the event.
+    ctx: *mut SslCtx,
+    added: bool,
+    id: Vec<u8>,
+}
+
+/// The session cache events of the contexts built for the SSL_CTX at `owner`: queued on
+/// the thread, then delivered by the SSL whose call caused them once it has returned
+/// ([`take_session_events`]), so that the callbacks may call that SSL.
+pub(crate) fn session_events(owner: usize) -> ServerSessionCallback {
+    Arc::new(move |ev: ServerSessionEvent<'_>| {
+        let (added, id) = match ev {
+            ServerSessionEvent::Added(id) => (true, id),
+            ServerSessionEvent::Removed(id) => (false, id),
+        };
+        let ctx = owner as *mut SslCtx;
+        // The events come inside a call of an SSL that holds a reference to this SSL_CTX
+        // (whose context made the cache): it is alive; the event keeps its own reference.
+        let Some(c) = obj_or_null(ctx) else { return };
+        c.up_ref();
+        SESSION_EVENTS.with(|q| {
+            q.borrow_mut().push(SessionEvent {
+                ctx,
+                added,
+                id: id.to_vec(),
+            })
+        });
+    })
+}
+
+/// The session cache events queued on this thread.
+pub(crate) fn take_session_events() -> Vec<SessionEvent> {
+    SESSION_EVENTS.with(|q| std::mem::take(&mut *q.borrow_mut()))
+}
+
+impl SessionEvent {
+    /// Calls the new-session callback (on a server, as OpenSSL does for each session it
+    /// caches; `ssl` made it) or the remove callback, each with a session of its own
+    /// carrying the id and the `version` negotiated.
+    pub(crate) fn dispatch(self, ssl: *mut SslObj, version: c_int) {
+        let Some(c) = obj_or_null(self.ctx) else {
+            return;
+        };
+        let (new_cb, remove_cb, mode) = {
+            let g = c.lock();
+            (g.new_session_cb, g.remove_cb, g.settings.cache_mode)
+        };
+        if self.added {
+            if let Some(cb) = new_cb.filter(|_| mode & SSL_SESS_CACHE_SERVER != 0) {
+                let sess = SslSession::server(&self.id, version);
+                // SAFETY: the application registered `cb` with SSL_CTX_sess_set_new_cb; it
+                // gets the SSL and a session reference it keeps (1) or leaves to us (0).
+                if unsafe { cb(ssl, sess) } == 0 {
+                    SslSession::release(sess);
+                }
+            }
+        } else if let Some(cb) = remove_cb {
+            let sess = SslSession::server(&self.id, version);
+            // SAFETY: the application registered `cb` with SSL_CTX_sess_set_remove_cb; it
+            // gets the live SSL_CTX and a session it may up_ref to keep.
+            unsafe { cb(self.ctx, sess) };
+            SslSession::release(sess);
+        }
+        SslCtx::release(self.ctx);
+    }
 }
 
 #[cfg(test)]
@@ -333,6 +494,170 @@ mod tests {
             );
             SSL_free(c);
             SSL_free(s);
+            SSL_CTX_free(cctx);
+            SSL_CTX_free(sctx);
+        }
+        crate::err::clear_for_tests();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// What the info, keylog, new-session and remove callbacks below saw.
+    #[derive(Default)]
+    struct Hooked {
+        /// (server, where, ret, SSL_get_state inside the callback)
+        info: Vec<(bool, c_int, c_int, c_int)>,
+        keylog: Vec<(bool, String)>,
+        added: Vec<Vec<u8>>,
+        removed: Vec<Vec<u8>>,
+    }
+
+    static HOOKED: std::sync::Mutex<Hooked> = std::sync::Mutex::new(Hooked {
+        info: Vec::new(),
+        keylog: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+    });
+
+    fn hooked() -> std::sync::MutexGuard<'static, Hooked> {
+        HOOKED.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    unsafe extern "C" fn info_cb(ssl: *const SslObj, place: c_int, ret: c_int) {
+        // SAFETY: OpenSSL's callback contract: a live SSL during the call.
+        let (server, state) = unsafe { (SSL_is_server(ssl) == 1, SSL_get_state(ssl)) };
+        hooked().info.push((server, place, ret, state));
+    }
+
+    unsafe extern "C" fn keylog_cb(ssl: *const SslObj, line: *const c_char) {
+        // SAFETY: a live SSL and a NUL-terminated line during the call.
+        let (server, line) = unsafe {
+            (
+                SSL_is_server(ssl) == 1,
+                std::ffi::CStr::from_ptr(line)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        };
+        hooked().keylog.push((server, line));
+    }
+
+    fn id_of(sess: *mut SslSession) -> Vec<u8> {
+        let mut len: c_uint = 0;
+        // SAFETY: a live session handed to a callback.
+        let p = unsafe { crate::session::SSL_SESSION_get_id(sess, &mut len) };
+        // SAFETY: SSL_SESSION_get_id's contract: `len` bytes at `p`.
+        unsafe { std::slice::from_raw_parts(p, len as usize) }.to_vec()
+    }
+
+    unsafe extern "C" fn new_cb(_ssl: *mut SslObj, sess: *mut SslSession) -> c_int {
+        hooked().added.push(id_of(sess));
+        0
+    }
+
+    unsafe extern "C" fn remove_cb(_ctx: *mut SslCtx, sess: *mut SslSession) {
+        hooked().removed.push(id_of(sess));
+    }
+
+    #[test]
+    fn info_keylog_new_session_and_remove_callbacks_reach_the_c_callbacks() {
+        use std::io::Write as _;
+        let pki = hs_core::testing::TestPki::new("localhost");
+        let dir = std::env::temp_dir().join(format!("hs-ffi-hooks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let chain = dir.join("chain.pem");
+        let key = dir.join("key.pem");
+        std::fs::File::create(&chain)
+            .unwrap()
+            .write_all(pki.server().chain_pem.as_bytes())
+            .unwrap();
+        std::fs::File::create(&key)
+            .unwrap()
+            .write_all(pki.server().key_pem.as_bytes())
+            .unwrap();
+        let cpath = std::ffi::CString::new(chain.to_str().unwrap()).unwrap();
+        let kpath = std::ffi::CString::new(key.to_str().unwrap()).unwrap();
+        // SAFETY: every object is created here, used on this thread and freed once.
+        unsafe {
+            let sctx = SSL_CTX_new(TLS_server_method());
+            assert_eq!(SSL_CTX_use_certificate_chain_file(sctx, cpath.as_ptr()), 1);
+            assert_eq!(SSL_CTX_use_PrivateKey_file(sctx, kpath.as_ptr(), 1), 1);
+            SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+            let null = std::ptr::null_mut();
+            assert_eq!(
+                SSL_CTX_ctrl(sctx, SSL_CTRL_SET_SESS_CACHE_SIZE, 1, null),
+                20480
+            );
+            assert_eq!(SSL_CTX_ctrl(sctx, SSL_CTRL_GET_SESS_CACHE_SIZE, 0, null), 1);
+            SSL_CTX_sess_set_new_cb(sctx, Some(new_cb));
+            SSL_CTX_sess_set_remove_cb(sctx, Some(remove_cb));
+            SSL_CTX_set_keylog_callback(sctx, Some(keylog_cb));
+            let cctx = SSL_CTX_new(TLS_client_method());
+            SSL_CTX_ctrl(cctx, SSL_CTRL_SET_MAX_PROTO_VERSION, 0x0303, null);
+            SSL_CTX_set_keylog_callback(cctx, Some(keylog_cb));
+            SSL_CTX_set_info_callback(cctx, Some(info_cb));
+            for round in 0..2 {
+                let (c, s) = (SSL_new(cctx), SSL_new(sctx));
+                // The server's own callback wins over its SSL_CTX's (none here).
+                SSL_set_info_callback(s, Some(info_cb));
+                let (mut cb, mut sb): (*mut Bio, *mut Bio) = (null.cast(), null.cast());
+                assert_eq!(BIO_new_bio_pair(&mut cb, 0, &mut sb, 0), 1);
+                SSL_set_bio(c, cb, cb);
+                SSL_set_bio(s, sb, sb);
+                SSL_set_connect_state(c);
+                SSL_set_accept_state(s);
+                assert_eq!(SSL_get_state(c), 0, "TLS_ST_BEFORE");
+                let mut done = (false, false);
+                for _ in 0..10 {
+                    done.0 |= SSL_do_handshake(c) == 1;
+                    done.1 |= SSL_do_handshake(s) == 1;
+                }
+                assert_eq!(done, (true, true), "round {round}");
+                assert_eq!((SSL_get_state(c), SSL_get_state(s)), (1, 1), "TLS_ST_OK");
+                SSL_free(c);
+                SSL_free(s);
+            }
+            let h = std::mem::take(&mut *hooked());
+            for server in [false, true] {
+                let mine: Vec<_> = h.info.iter().filter(|e| e.0 == server).collect();
+                let role = if server {
+                    SSL_ST_ACCEPT
+                } else {
+                    SSL_ST_CONNECT
+                };
+                let count = |w: c_int| mine.iter().filter(|e| e.1 == w).count();
+                assert_eq!(count(SSL_CB_HANDSHAKE_START), 2, "server {server}");
+                assert_eq!(count(SSL_CB_HANDSHAKE_DONE), 2, "server {server}");
+                assert!(count(role | SSL_CB_LOOP) >= 8, "server {server}");
+                let exits: Vec<c_int> = mine
+                    .iter()
+                    .filter(|e| e.1 == role | SSL_CB_EXIT)
+                    .map(|e| e.2)
+                    .collect();
+                assert_eq!(exits.last(), Some(&1), "server {server}");
+                assert_eq!(
+                    mine.last().map(|e| e.3),
+                    Some(TLS_ST_OK),
+                    "the state inside"
+                );
+            }
+            let lines = |server: bool| -> Vec<&String> {
+                h.keylog
+                    .iter()
+                    .filter(|l| l.0 == server)
+                    .map(|l| &l.1)
+                    .collect()
+            };
+            assert_eq!(lines(false), lines(true), "the same lines on both sides");
+            assert_eq!(lines(false).len(), 2);
+            assert!(lines(false).iter().all(|l| l.starts_with("CLIENT_RANDOM ")
+                && l.len() == "CLIENT_RANDOM ".len() + 64 + 1 + 96));
+            assert_eq!(h.added.len(), 2, "one session per full handshake");
+            assert!(h.added.iter().all(|id| id.len() == 32));
+            assert_eq!(
+                h.removed,
+                h.added[..1],
+                "the first one evicted by the second"
+            );
             SSL_CTX_free(cctx);
             SSL_CTX_free(sctx);
         }

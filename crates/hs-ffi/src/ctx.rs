@@ -2,7 +2,7 @@
 //! [`hs_core::Context`] lazily (on the first `SSL_new` after a change).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI32, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use hs_core::{Context, Error, Reason, VerifyMode, Version};
@@ -11,6 +11,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::boundary::{bytes, cstr, ffi_fn, obj, obj_or_null};
 use crate::err::{self, ERR_LIB_SSL};
+use crate::session::SslSession;
 use crate::ssl::{NewSessionCb, SslObj};
 use crate::x509::X509StoreCtx;
 
@@ -28,6 +29,8 @@ pub(crate) const SSL_CTRL_SESS_ACCEPT: c_int = 24;
 pub(crate) const SSL_CTRL_SESS_ACCEPT_GOOD: c_int = 25;
 pub(crate) const SSL_CTRL_SESS_HIT: c_int = 27;
 pub(crate) const SSL_CTRL_MODE: c_int = 33;
+pub(crate) const SSL_CTRL_SET_SESS_CACHE_SIZE: c_int = 42;
+pub(crate) const SSL_CTRL_GET_SESS_CACHE_SIZE: c_int = 43;
 pub(crate) const SSL_CTRL_SET_SESS_CACHE_MODE: c_int = 44;
 pub(crate) const SSL_CTRL_GET_SESS_CACHE_MODE: c_int = 45;
 pub(crate) const SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
@@ -40,7 +43,11 @@ pub(crate) const SSL_CTRL_GET_MIN_PROTO_VERSION: c_int = 130;
 pub(crate) const SSL_CTRL_GET_MAX_PROTO_VERSION: c_int = 131;
 pub(crate) const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
 
-const SSL_SESS_CACHE_SERVER: c_long = 2;
+pub(crate) const SSL_SESS_CACHE_SERVER: c_long = 2;
+/// OpenSSL's default session cache limit (`SSL_SESSION_CACHE_MAX_SIZE_DEFAULT`), which
+/// `SSL_CTX_sess_get_cache_size` reports until the application sets one; also the limit
+/// used for OpenSSL's "no limit" (0).
+const SESSION_CACHE_MAX_SIZE_DEFAULT: c_long = 1024 * 20;
 const SSL_FILETYPE_PEM: c_int = 1;
 const SSL_FILETYPE_ASN1: c_int = 2;
 const SSL_R_UNSUPPORTED_PROTOCOL: Reason = Reason::SSL_R_UNSUPPORTED_PROTOCOL;
@@ -78,6 +85,8 @@ pub(crate) struct Settings {
     pub(crate) groups: Option<Vec<String>>,
     pub(crate) alpn: Vec<Vec<u8>>,
     pub(crate) cache_mode: c_long,
+    /// `SSL_CTX_sess_set_cache_size`, if called (until then hs-core's default applies).
+    pub(crate) cache_size: Option<c_long>,
     pub(crate) timeout: c_long,
     pub(crate) sid_ctx: Vec<u8>,
 }
@@ -100,6 +109,7 @@ impl Default for Settings {
             groups: None,
             alpn: Vec::new(),
             cache_mode: SSL_SESS_CACHE_SERVER,
+            cache_size: None,
             timeout: 7200,
             sid_ctx: Vec::new(),
         }
@@ -192,6 +202,13 @@ impl Settings {
         b = b.alpn_protocols(&alpn);
         if self.cache_mode & SSL_SESS_CACHE_SERVER == 0 {
             b = b.session_cache_size(0);
+        } else if let Some(n) = self.cache_size {
+            let n = if n <= 0 {
+                SESSION_CACHE_MAX_SIZE_DEFAULT
+            } else {
+                n
+            };
+            b = b.session_cache_size(usize::try_from(n).unwrap_or(usize::MAX));
         }
         b = b.session_tickets(self.options & SSL_OP_NO_TICKET == 0);
         b = b.ignore_unexpected_eof(self.options & SSL_OP_IGNORE_UNEXPECTED_EOF != 0);
@@ -206,6 +223,10 @@ pub(crate) struct Hooks {
     pub(crate) alpn_select: Option<(AlpnSelectCb, usize)>,
     pub(crate) servername: Option<ServernameCb>,
     pub(crate) servername_arg: usize,
+    /// The `SSL_CTX` these hooks belong to (its address), for the session cache events.
+    pub(crate) owner: usize,
+    /// A new-session or remove callback is set: the server's cache reports its changes.
+    pub(crate) session_events: bool,
 }
 
 /// `SSL_CTX_set_alpn_select_cb`'s callback type.
@@ -219,6 +240,12 @@ pub(crate) type AlpnSelectCb = unsafe extern "C" fn(
 ) -> c_int;
 /// The servername callback type (`SSL_CTX_set_tlsext_servername_callback`).
 pub(crate) type ServernameCb = unsafe extern "C" fn(*mut SslObj, *mut c_int, *mut c_void) -> c_int;
+/// The info callback type (`SSL_CTX_set_info_callback`, `SSL_set_info_callback`).
+pub(crate) type InfoCb = unsafe extern "C" fn(*const SslObj, c_int, c_int);
+/// `SSL_CTX_keylog_cb_func`.
+pub(crate) type KeylogCb = unsafe extern "C" fn(*const SslObj, *const c_char);
+/// `SSL_CTX_sess_set_remove_cb`'s callback type.
+pub(crate) type RemoveSessionCb = unsafe extern "C" fn(*mut SslCtx, *mut SslSession);
 
 impl Hooks {
     fn install(&self, mut b: hs_core::ContextBuilder) -> hs_core::ContextBuilder {
@@ -228,6 +255,9 @@ impl Hooks {
         if let Some(cb) = self.servername {
             let arg = self.servername_arg;
             b = b.client_hello(move |info| crate::callbacks::servername(cb, arg, info));
+        }
+        if self.session_events {
+            b = b.server_session_events(crate::callbacks::session_events(self.owner));
         }
         b
     }
@@ -247,6 +277,9 @@ pub(crate) struct CtxInner {
     /// `SSL_CTX_set_verify`'s callback, copied into each `SSL` at `SSL_new` as OpenSSL does
     /// (so it is no setting of the hs context).
     pub(crate) verify_cb: VerifyCb,
+    pub(crate) info_cb: Option<InfoCb>,
+    pub(crate) keylog_cb: Option<KeylogCb>,
+    pub(crate) remove_cb: Option<RemoveSessionCb>,
 }
 
 // SAFETY: the raw pointers kept here (ex_data values, callback arguments) are opaque values the
@@ -259,6 +292,10 @@ pub(crate) struct SslCtx {
     pub(crate) role: u8,
     inner: Mutex<CtxInner>,
     pub(crate) counters: [AtomicI64; 6],
+    /// An info callback is set (read without the lock on every I/O call).
+    pub(crate) has_info_cb: AtomicBool,
+    /// A keylog callback is set.
+    pub(crate) has_keylog_cb: AtomicBool,
 }
 
 /// Indexes into [`SslCtx::counters`].
@@ -327,6 +364,18 @@ impl SslCtx {
     pub(crate) fn bump(&self, which: usize) {
         self.counters[which].fetch_add(1, Ordering::Relaxed);
     }
+
+    /// Whether the server's session cache must report its changes, after the new-session
+    /// or remove callback changed; the contexts are rebuilt when that changes.
+    fn update_session_events(&self) {
+        let mut g = self.lock();
+        let on = g.new_session_cb.is_some() || g.remove_cb.is_some();
+        if g.hooks.session_events != on {
+            g.hooks.session_events = on;
+            g.built = None;
+            g.variants.clear();
+        }
+    }
 }
 
 fn fail(e: &Error) -> c_int {
@@ -351,7 +400,7 @@ ffi_fn! {
     /// `SSL_CTX_new`.
     fn SSL_CTX_new(method: *const SslMethod) -> *mut SslCtx = std::ptr::null_mut(); {
         let Some(m) = obj(method) else { return std::ptr::null_mut() };
-        Box::into_raw(Box::new(SslCtx {
+        let ctx = Box::into_raw(Box::new(SslCtx {
             refs: AtomicI32::new(1),
             role: m.role,
             inner: Mutex::new(CtxInner {
@@ -362,9 +411,18 @@ ffi_fn! {
                 ex_data: BTreeMap::new(),
                 new_session_cb: None,
                 verify_cb: None,
+                info_cb: None,
+                keylog_cb: None,
+                remove_cb: None,
             }),
             counters: Default::default(),
-        }))
+            has_info_cb: AtomicBool::new(false),
+            has_keylog_cb: AtomicBool::new(false),
+        }));
+        if let Some(c) = obj_or_null(ctx) {
+            c.lock().hooks.owner = ctx as usize;
+        }
+        ctx
     }
 }
 
@@ -852,7 +910,64 @@ ffi_fn! {
     fn SSL_CTX_sess_set_new_cb(ctx: *mut SslCtx, cb: Option<NewSessionCb>) {
         if let Some(c) = obj(ctx) {
             c.lock().new_session_cb = cb;
+            c.update_session_events();
         }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_sess_set_remove_cb`: called with the SSL_CTX and the session (a reference
+    /// the callback may keep with `SSL_SESSION_up_ref`) when a session leaves a server's
+    /// cache: the oldest one evicted when the cache is full, or a TLS 1.3 session used
+    /// once for resumption.
+    fn SSL_CTX_sess_set_remove_cb(ctx: *mut SslCtx, cb: Option<RemoveSessionCb>) {
+        if let Some(c) = obj(ctx) {
+            c.lock().remove_cb = cb;
+            c.update_session_events();
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_sess_get_remove_cb`.
+    fn SSL_CTX_sess_get_remove_cb(ctx: *mut SslCtx) -> Option<RemoveSessionCb> = None; {
+        obj(ctx).and_then(|c| c.lock().remove_cb)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_info_callback`: used by the SSLs of this SSL_CTX that have none of
+    /// their own, looked up at each event as OpenSSL does.
+    fn SSL_CTX_set_info_callback(ctx: *mut SslCtx, cb: Option<InfoCb>) {
+        if let Some(c) = obj(ctx) {
+            c.lock().info_cb = cb;
+            c.has_info_cb.store(cb.is_some(), Ordering::Release);
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_info_callback`.
+    fn SSL_CTX_get_info_callback(ctx: *mut SslCtx) -> Option<InfoCb> = None; {
+        obj(ctx).and_then(|c| c.lock().info_cb)
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_set_keylog_callback`: each secret of the connections of this SSL_CTX, as
+    /// one NSS key log line (NUL-terminated, no newline), looked up when a line is logged.
+    fn SSL_CTX_set_keylog_callback(ctx: *mut SslCtx, cb: Option<KeylogCb>) {
+        if let Some(c) = obj(ctx) {
+            c.lock().keylog_cb = cb;
+            c.has_keylog_cb.store(cb.is_some(), Ordering::Release);
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_CTX_get_keylog_callback`.
+    fn SSL_CTX_get_keylog_callback(ctx: *const SslCtx) -> Option<KeylogCb> = None; {
+        obj(ctx).and_then(|c| c.lock().keylog_cb)
     }
 }
 
@@ -913,8 +1028,8 @@ pub(crate) fn proto_version(s: &mut Settings, max: bool, v: c_long) -> c_long {
 }
 
 ffi_fn! {
-    /// `SSL_CTX_ctrl`: min/max protocol version, mode, session cache mode, the `sess_*`
-    /// counters, groups list. Other commands return 0.
+    /// `SSL_CTX_ctrl`: min/max protocol version, mode, session cache mode and size, the
+    /// `sess_*` counters, groups list. Other commands return 0.
     fn SSL_CTX_ctrl(ctx: *mut SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long = 0; {
         let Some(c) = obj(ctx) else { return 0 };
         let counter = |i: usize| c.counters[i].load(Ordering::Relaxed) as c_long;
@@ -940,6 +1055,17 @@ ffi_fn! {
                 old
             }
             SSL_CTRL_GET_SESS_CACHE_MODE => c.lock().settings.cache_mode,
+            SSL_CTRL_SET_SESS_CACHE_SIZE => {
+                if larg < 0 {
+                    return 0;
+                }
+                let old = c.lock().settings.cache_size.unwrap_or(SESSION_CACHE_MAX_SIZE_DEFAULT);
+                c.change(|s| s.cache_size = Some(larg));
+                old
+            }
+            SSL_CTRL_GET_SESS_CACHE_SIZE => {
+                c.lock().settings.cache_size.unwrap_or(SESSION_CACHE_MAX_SIZE_DEFAULT)
+            }
             SSL_CTRL_SESS_CONNECT => counter(counter::CONNECT),
             SSL_CTRL_SESS_CONNECT_GOOD => counter(counter::CONNECT_GOOD),
             SSL_CTRL_SESS_ACCEPT => counter(counter::ACCEPT),

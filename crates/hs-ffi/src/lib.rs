@@ -67,11 +67,13 @@
 //! except Rust-internal symbols hidden by a linker version script): methods and `SSL_CTX`
 //! (certificates and keys from PEM files or DER, trust from files, directories or the system
 //! store, verify mode and verify callback, options, TLS 1.3 suites and TLS 1.2 cipher lists, groups, ALPN with a
-//! selection callback, the servername callback with `SSL_set_SSL_CTX`, session cache mode,
-//! the new-session callback, `sess_*` counters, ex_data), `SSL` (handshake on any BIO, the
-//! read/write/peek/shutdown family with `_ex` variants, `SSL_get_error` computed as OpenSSL 3
-//! does it, state queries, SNI, hostname checks, peer certificates, sessions and
-//! resumption, key update), BIOs (memory, read-only memory, pairs, socket and fd BIOs with
+//! selection callback, the servername callback with `SSL_set_SSL_CTX`, session cache mode
+//! and size, the new-session callback (on clients, and on servers for each session they
+//! cache) and the remove callback, `sess_*` counters, info and keylog callbacks, ex_data),
+//! `SSL` (handshake on any BIO, the read/write/peek/shutdown family with `_ex` variants,
+//! `SSL_get_error` computed as OpenSSL 3 does it, state queries with `SSL_get_state` and
+//! the info callback, SNI, hostname checks, peer certificates, sessions and resumption,
+//! key update), BIOs (memory, read-only memory, pairs, socket and fd BIOs with
 //! OpenSSL's retry flags and ctrl commands), `SSL_SESSION`, `SSL_CIPHER`, a minimal `X509`,
 //! and the per-thread error queue with OpenSSL 3's code packing and texts.
 //!
@@ -110,9 +112,13 @@
 //!   naming nothing hs has fails with `SSL_R_NO_CIPHER_MATCH`.
 //! * Inside an ALPN or servername callback, the SSL being handshaken answers
 //!   `SSL_get_servername`, `SSL_get_servername_type`, `SSL_set_SSL_CTX`, `SSL_get_SSL_CTX`
-//!   and `SSL_get_ex_data` / `SSL_set_ex_data`; any other call on that SSL fails with
-//!   `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` (never a deadlock). The new-session callback runs
-//!   after the engine has returned, so every call works there.
+//!   and `SSL_get_ex_data` / `SSL_set_ex_data`; inside any callback of an SSL (info, keylog,
+//!   verify, ALPN, servername) it also answers `SSL_is_server`, `SSL_get_state`,
+//!   `SSL_state_string` and `SSL_state_string_long` (with the state the running call has
+//!   reached) and `SSL_set_info_callback`; any other call on that SSL fails with
+//!   `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` (never a deadlock). The new-session and remove
+//!   callbacks run after the engine has returned, at the end of the SSL call that caused
+//!   them (OpenSSL: during it), so every call works there.
 //! * `SSL_set_SSL_CTX` once the handshake has started, other than from the servername
 //!   callback, returns NULL with `SSL_R_STILL_IN_INIT` (the engine cannot change its
 //!   configuration mid-connection).
@@ -134,10 +140,8 @@
 //!   `SSL` answers `SSL_get_ex_data` / `SSL_set_ex_data` and `SSL_get_SSL_CTX`; any other
 //!   call on it fails with `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` (never a deadlock).
 //!   `SSL_CTX_set_verify_depth` is recorded only (webpki bounds the chain length itself).
-//! * Not exported at all (rather than pretending): `SSL_CTX_sess_set_remove_cb`,
-//!   `SSL_CTX_set_info_callback`, `SSL_set_info_callback`, `SSL_CTX_set_keylog_callback`,
-//!   `SSL_get_state`, `X509_STORE_CTX_set_error`, `X509_STORE_CTX_set_ex_data`.
-//!
+//! * Not exported at all (rather than pretending): `X509_STORE_CTX_set_error`,
+//!   `X509_STORE_CTX_set_ex_data`.//!
 //! ## Where hs still behaves differently from OpenSSL 3.0
 //!
 //! These come from the engine (hs-core / rustls), not from this C layer, which does not
@@ -169,6 +173,40 @@
 //! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's
 //!   server still sends a (stateful) ticket that can never be resumed, so a client's
 //!   new-session callback runs; hs's server sends none.
+//! * **Info callbacks** follow the handshake a flight at a time (rustls does not expose
+//!   its state machine): the LOOP states of a received flight are reported together once
+//!   rustls has processed it, walking the states OpenSSL passes for that kind of
+//!   handshake in OpenSSL's order; HANDSHAKE_START / HANDSHAKE_DONE, the EXIT return
+//!   values, the alerts, the first and last LOOP states and `SSL_get_state` after each
+//!   handshake call are OpenSSL's. The rest differs: a TLS 1.3 server reports
+//!   HANDSHAKE_DONE after the LOOPs of its session tickets (OpenSSL: before them); a
+//!   client's reads after a TLS 1.3 handshake report no events for the tickets they take
+//!   (OpenSSL: LOOP ... "read server session ticket" and EXIT 1 per ticket); a handshake
+//!   failing inside a received flight reports none of that flight's states and
+//!   `SSL_get_state` keeps the last flight's state (OpenSSL: the states of the messages
+//!   read before the failure, e.g. `TLS_ST_CR_CERT` on an unknown CA); inside the
+//!   callback of a failing handshake `SSL_state_string_long` names the state where
+//!   OpenSSL says "error"; messages rustls does not report (a certificate request seen by
+//!   a client, a HelloRetryRequest, TLS 1.2 tickets received by a client) have no state.
+//! * **Server session callbacks**: the server's new-session callback is called for each
+//!   session hs's server cache stores (TLS 1.2 session IDs, TLS 1.3 stateful tickets with
+//!   `SSL_OP_NO_TICKET`), the remove callback for each it drops (the oldest when
+//!   `SSL_CTX_sess_set_cache_size` is reached). Unlike OpenSSL: with TLS 1.3 stateless
+//!   tickets (the default) the server has no session to report, so its new-session
+//!   callback is not called (OpenSSL: once per ticket); with TLS 1.2 tickets hs's (rustls')
+//!   server also caches the session by session ID, so its new-session callback runs once
+//!   per full handshake (OpenSSL: never, it gives no session ID with a ticket); a TLS 1.3
+//!   stateful session used for a resumption is removed (single use, remove callback),
+//!   where OpenSSL keeps it unless early data is enabled; `SSL_CTX_free` calls no remove
+//!   callback for the sessions still cached (OpenSSL flushes them through it); changing
+//!   an `SSL_CTX` setting, or setting its first new-session / remove callback, starts a
+//!   new, empty cache without remove callbacks. The sessions these callbacks get answer
+//!   `SSL_SESSION_get_id` (the 32-byte id), `SSL_SESSION_get_protocol_version` and
+//!   `SSL_SESSION_is_resumable` (1); a client session's id has length 0 (rustls does not
+//!   expose it).
+//! * `SSL_CTX_sess_get_cache_size` reports OpenSSL's default 20480 until
+//!   `SSL_CTX_sess_set_cache_size` is called, while hs's server cache then holds 256
+//!   sessions; a size of 0 (OpenSSL: no limit) means 20480.
 //! * A client session is resumed only by an `SSL` of the `SSL_CTX` (and SSL-level settings)
 //!   that made it; OpenSSL also resumes it from an `SSL` of another client `SSL_CTX`.
 //! * hs's default key-exchange groups start with X25519MLKEM768, whose ClientHello is about

@@ -113,6 +113,23 @@ fn every_ssl_ctx_function_refuses_a_null_context() {
             0
         )));
         assert!(queued_null(|| SSL_CTX_sess_set_new_cb(null_mut(), None)));
+        assert!(queued_null(|| SSL_CTX_sess_set_remove_cb(null_mut(), None)));
+        assert!(queued_null(|| assert!(SSL_CTX_sess_get_remove_cb(
+            null_mut()
+        )
+        .is_none())));
+        assert!(queued_null(|| SSL_CTX_set_info_callback(null_mut(), None)));
+        assert!(queued_null(|| assert!(SSL_CTX_get_info_callback(
+            null_mut()
+        )
+        .is_none())));
+        assert!(queued_null(|| SSL_CTX_set_keylog_callback(
+            null_mut(),
+            None
+        )));
+        assert!(queued_null(|| assert!(
+            SSL_CTX_get_keylog_callback(null()).is_none()
+        )));
         assert!(queued_null(|| assert_eq!(
             SSL_CTX_set_timeout(null_mut(), 1),
             0
@@ -214,6 +231,11 @@ fn every_ssl_function_refuses_a_null_connection() {
         assert!(queued_null(|| assert_eq!(SSL_in_before(null()), 0)));
         assert!(queued_null(|| assert_eq!(SSL_want(null()), 1)));
         assert!(queued_null(|| assert!(SSL_state_string(null()).is_null())));
+        assert!(queued_null(|| assert_eq!(SSL_get_state(null()), 0)));
+        assert!(queued_null(|| SSL_set_info_callback(null_mut(), None)));
+        assert!(queued_null(|| assert!(
+            SSL_get_info_callback(null()).is_none()
+        )));
         assert!(queued_null(|| assert!(
             SSL_state_string_long(null()).is_null()
         )));
@@ -338,6 +360,13 @@ fn bio_session_cipher_and_x509_functions_refuse_null() {
             0
         )));
         SSL_SESSION_free(null_mut());
+        let mut len = 7;
+        assert!(queued_null(|| assert!(SSL_SESSION_get_id(
+            null(),
+            &mut len
+        )
+        .is_null())));
+        assert_eq!(len, 0);
         assert!(queued_null(|| assert_eq!(
             SSL_SESSION_up_ref(null_mut()),
             0

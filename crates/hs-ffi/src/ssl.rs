@@ -4,15 +4,15 @@
 
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
-use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use hs_core::{Error, Reason, ShutdownState, VerifyMode};
 use libc::{c_char, c_int, c_long, c_uint, c_void, size_t};
 
 use crate::bio::{Bio, SslIo};
 use crate::boundary::{bytes, bytes_mut, cstr, ffi_fn, obj, obj_or_null, put};
-use crate::ctx::{self, counter, Settings, SslCtx};
+use crate::ctx::{self, counter, InfoCb, Settings, SslCtx};
 use crate::err;
 use crate::session::SslSession;
 use crate::x509::{CertStack, X509};
@@ -77,6 +77,10 @@ struct Inner {
     servername: Option<CString>,
     peer_chain: *mut CertStack,
     peer_cert: *mut X509,
+    /// The engine's SSL reports info events to this SSL's info callbacks.
+    info_installed: bool,
+    /// The engine's SSL reports secrets to the SSL_CTX's keylog callback.
+    keylog_installed: bool,
 }
 
 // SAFETY: the raw pointers here are references this SSL holds on reference-counted objects
@@ -93,6 +97,19 @@ pub(crate) struct SslObj {
     ctx_ptr: AtomicPtr<SslCtx>,
     /// Application data (`SSL_set_ex_data`), kept apart so callbacks can reach it.
     ex_data: Mutex<BTreeMap<c_int, usize>>,
+    /// `SSL_set_info_callback`'s callback, kept apart so it can be changed from callbacks.
+    info_cb: Mutex<Option<InfoCb>>,
+    /// What `SSL_get_state`, the state strings and `SSL_is_server` answer while a call of
+    /// this SSL runs (from its callbacks, when the state itself is locked).
+    pub(crate) cb_state: CbState,
+}
+
+/// The role and handshake state of an SSL whose call is running, for its callbacks.
+#[derive(Default)]
+pub(crate) struct CbState {
+    pub(crate) server: AtomicBool,
+    /// `OSSL_HANDSHAKE_STATE`: set when the call starts, then moved by the info events.
+    pub(crate) state: AtomicI32,
 }
 
 impl Drop for Inner {
@@ -118,6 +135,18 @@ struct Outcome<R> {
 }
 
 impl SslObj {
+    /// The info callback in force, looked up now as OpenSSL does: the SSL's own if set,
+    /// else its SSL_CTX's.
+    pub(crate) fn info_callback_in_force(&self) -> Option<InfoCb> {
+        let own = *self.info_cb.lock().unwrap_or_else(|p| p.into_inner());
+        own.or_else(|| obj_or_null(self.ctx_now()).and_then(|c| c.lock().info_cb))
+    }
+
+    /// The SSL's current SSL_CTX (readable while its state is locked).
+    pub(crate) fn ctx_now(&self) -> *mut SslCtx {
+        self.ctx_ptr.load(Ordering::Acquire)
+    }
+
     /// The SSL's state. A callback that calls back into its own SSL while the engine runs
     /// (the state is locked by that very call) gets `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` and
     /// the function's failure value instead of a deadlock; `SSL_get_SSL_CTX` and the ex_data
@@ -153,10 +182,11 @@ impl SslObj {
         f: impl FnOnce(&mut hs_core::Ssl, &mut SslIo<'_>) -> Result<R, Error>,
     ) -> Outcome<R> {
         let mut pending_cbs = Vec::new();
+        let version;
         let out = {
             let mut g = self.lock();
             g.rwstate = SSL_NOTHING;
-            let out = run(&mut g, me, drives_handshake, f);
+            let out = run(&mut g, self, me, drives_handshake, f);
             // A servername callback may have switched the SSL_CTX.
             self.ctx_ptr.store(g.ctx, Ordering::Release);
             match &out.result {
@@ -179,8 +209,14 @@ impl SslObj {
                 _ => {}
             }
             collect_new_sessions(&mut g, &mut pending_cbs);
+            version = g.core.as_ref().map_or(0, negotiated_number);
             out
         };
+        // A server's session cache changed during the call: its new-session and remove
+        // callbacks, now that the state is unlocked.
+        for ev in crate::callbacks::take_session_events() {
+            ev.dispatch(me, version);
+        }
         let alert_received = self.lock().alert_received;
         for (cb, sess) in pending_cbs {
             // SAFETY: the application registered `cb` with SSL_CTX_sess_set_new_cb; it gets a
@@ -198,6 +234,7 @@ impl SslObj {
 
 fn run<R>(
     g: &mut Inner,
+    this: &SslObj,
     me: *mut SslObj,
     drives_handshake: bool,
     f: impl FnOnce(&mut hs_core::Ssl, &mut SslIo<'_>) -> Result<R, Error>,
@@ -226,6 +263,27 @@ fn run<R>(
     let sticky = core.fatal_error().is_some();
     let was_finished = core.is_init_finished();
     let server = core.is_server();
+    this.cb_state.server.store(server, Ordering::Relaxed);
+    this.cb_state
+        .state
+        .store(core.handshake_state().0, Ordering::Relaxed);
+    // The callbacks are looked up when they are called; the engine reports to them once
+    // one was set (on the SSL or its SSL_CTX) before the call.
+    if !g.info_installed
+        && (this
+            .info_cb
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+            || ctx.is_some_and(|c| c.has_info_cb.load(Ordering::Acquire)))
+    {
+        g.info_installed = true;
+        core.set_info_callback(Some(crate::callbacks::info_callback(me)));
+    }
+    if !g.keylog_installed && ctx.is_some_and(|c| c.has_keylog_cb.load(Ordering::Acquire)) {
+        g.keylog_installed = true;
+        core.set_key_log(Some(crate::callbacks::key_log(me)));
+    }
     // OpenSSL's state machine (not entered without a role, nor once the connection failed)
     // empties the queue first: errors the application left there do not turn a WANT_READ
     // of the handshake into SSL_ERROR_SSL.
@@ -368,6 +426,8 @@ ffi_fn! {
             refs: AtomicI32::new(1),
             ctx_ptr: AtomicPtr::new(ctx),
             ex_data: Mutex::new(BTreeMap::new()),
+            info_cb: Mutex::new(None),
+            cb_state: CbState::default(),
             inner: Mutex::new(Inner {
                 ctx,
                 settings,
@@ -396,6 +456,8 @@ ffi_fn! {
                 servername: None,
                 peer_chain: std::ptr::null_mut(),
                 peer_cert: std::ptr::null_mut(),
+                info_installed: false,
+                keylog_installed: false,
             }),
         }))
     }
@@ -596,6 +658,9 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_is_server`.
     fn SSL_is_server(ssl: *const SslObj) -> c_int = 0; {
+        if crate::callbacks::in_call_of(ssl) {
+            return obj(ssl).map_or(0, |s| s.cb_state.server.load(Ordering::Relaxed) as c_int);
+        }
         with(ssl, 0, |g| match g.role {
             Role::Server => 1,
             Role::Client => 0,
@@ -903,6 +968,8 @@ ffi_fn! {
             g.sessions_reported = 0;
             g.resumed_baseline = false;
             g.servername = None;
+            g.info_installed = false;
+            g.keylog_installed = false;
             SslSession::release(std::mem::replace(&mut g.session, std::ptr::null_mut()));
             CertStack::release(std::mem::replace(&mut g.peer_chain, std::ptr::null_mut()));
             X509::release(std::mem::replace(&mut g.peer_cert, std::ptr::null_mut()));
@@ -939,47 +1006,92 @@ ffi_fn! {
     }
 }
 
-/// OpenSSL's (short, long) state strings, from the engine's state and its flight timeline:
-/// a client that has sent its second flight is at "write finished", a TLS 1.3 server that
-/// has sent its flight waits in "early data", as OpenSSL's state machines are there.
-fn state_strings(g: &Inner) -> (&'static CStr, &'static CStr) {
-    use hs_core::Direction;
-    let Some(c) = &g.core else {
-        return (c"PINIT", c"before SSL initialization");
+/// OpenSSL's (short, long) state strings as C strings: those of each
+/// `OSSL_HANDSHAKE_STATE` by number, then the failed handshake's and an unknown state's.
+fn state_names() -> &'static [(CString, CString)] {
+    static NAMES: OnceLock<Vec<(CString, CString)>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let c = |s: &str| CString::new(s).unwrap_or_default();
+        (0..STATES)
+            .map(|i| {
+                let st = hs_core::HandshakeState(i);
+                (c(st.short_name()), c(st.long_name()))
+            })
+            .chain([(c("SSLERR"), c("error")), (c("UNKWN"), c("unknown state"))])
+            .collect()
+    })
+}
+
+/// How many states `OSSL_HANDSHAKE_STATE` has (`TLS_ST_BEFORE` .. `TLS_ST_SR_END_OF_EARLY_DATA`).
+const STATES: i32 = 50;
+
+/// The (short, long) strings of state number `state`, or of a failed handshake.
+fn state_cstrs(state: i32, failed: bool) -> (&'static CStr, &'static CStr) {
+    let names = state_names();
+    let i = match usize::try_from(state) {
+        _ if failed => STATES as usize,
+        Ok(i) if i < STATES as usize => i,
+        _ => STATES as usize + 1,
     };
-    let sent = c
-        .timeline()
-        .flights
-        .iter()
-        .filter(|f| f.direction == Direction::Sent)
-        .count();
-    let tls13 = c.version() == Some(hs_core::ProtocolVersion::TLSv1_3);
-    match c.state_string() {
-        "PINIT" => (c"PINIT", c"before SSL initialization"),
-        "TWCH" if sent >= 2 => (c"TWFIN", c"SSLv3/TLS write finished"),
-        "TWCH" => (c"TWCH", c"SSLv3/TLS write client hello"),
-        "TRSH" => (c"TRSH", c"SSLv3/TLS read server hello"),
-        "TRCH" => (c"TRCH", c"SSLv3/TLS read client hello"),
-        "TWSD" if tls13 => (c"TED", c"TLSv1.3 early data"),
-        // A resumed TLS 1.2 server sends its Finished first.
-        "TWSD" if c.session_reused() => (c"TWFIN", c"SSLv3/TLS write finished"),
-        "TWSD" => (c"TWSD", c"SSLv3/TLS write server done"),
-        "SSLERR" => (c"SSLERR", c"error"),
-        _ => (c"SSLOK", c"SSL negotiation finished successfully"),
+    names.get(i).map_or((c"UNKWN", c"unknown state"), |(a, b)| {
+        (a.as_c_str(), b.as_c_str())
+    })
+}
+
+/// The state strings of an SSL: from its engine's handshake state ("error" once the
+/// handshake failed), or, from inside one of its callbacks, from the state its running
+/// call has reached.
+fn state_strings(ssl: *const SslObj) -> Option<(&'static CStr, &'static CStr)> {
+    if crate::callbacks::in_call_of(ssl) {
+        let s = obj(ssl)?;
+        return Some(state_cstrs(s.cb_state.state.load(Ordering::Relaxed), false));
     }
+    with(ssl, None, |g| {
+        Some(match &g.core {
+            None => state_cstrs(0, false),
+            Some(c) => state_cstrs(c.handshake_state().0, c.state_string() == "SSLERR"),
+        })
+    })
 }
 
 ffi_fn! {
     /// `SSL_state_string`.
     fn SSL_state_string(ssl: *const SslObj) -> *const c_char = std::ptr::null(); {
-        with(ssl, std::ptr::null(), |g| state_strings(g).0.as_ptr())
+        state_strings(ssl).map_or(std::ptr::null(), |n| n.0.as_ptr())
     }
 }
 
 ffi_fn! {
     /// `SSL_state_string_long`.
     fn SSL_state_string_long(ssl: *const SslObj) -> *const c_char = std::ptr::null(); {
-        with(ssl, std::ptr::null(), |g| state_strings(g).1.as_ptr())
+        state_strings(ssl).map_or(std::ptr::null(), |n| n.1.as_ptr())
+    }
+}
+
+ffi_fn! {
+    /// `SSL_get_state`: OpenSSL's handshake state (`OSSL_HANDSHAKE_STATE`) as hs follows
+    /// it; `TLS_ST_BEFORE` before the handshake, `TLS_ST_OK` once it completed.
+    fn SSL_get_state(ssl: *const SslObj) -> c_int = 0; {
+        if crate::callbacks::in_call_of(ssl) {
+            return obj(ssl).map_or(0, |s| s.cb_state.state.load(Ordering::Relaxed));
+        }
+        with(ssl, 0, |g| g.core.as_ref().map_or(0, |c| c.handshake_state().0))
+    }
+}
+
+ffi_fn! {
+    /// `SSL_set_info_callback`: this SSL's info callback (NULL: its SSL_CTX's again).
+    fn SSL_set_info_callback(ssl: *mut SslObj, cb: Option<InfoCb>) {
+        if let Some(s) = obj(ssl) {
+            *s.info_cb.lock().unwrap_or_else(|p| p.into_inner()) = cb;
+        }
+    }
+}
+
+ffi_fn! {
+    /// `SSL_get_info_callback`: the SSL's own callback (not its SSL_CTX's), as OpenSSL.
+    fn SSL_get_info_callback(ssl: *const SslObj) -> Option<InfoCb> = None; {
+        obj(ssl).and_then(|s| *s.info_cb.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
