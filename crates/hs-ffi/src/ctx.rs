@@ -1,7 +1,7 @@
 //! `SSL_METHOD` and `SSL_CTX`: settings kept as OpenSSL keeps them, turned into an
 //! [`hs_core::Context`] lazily (on the first `SSL_new` after a change).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -280,6 +280,9 @@ pub(crate) struct CtxInner {
     pub(crate) info_cb: Option<InfoCb>,
     pub(crate) keylog_cb: Option<KeylogCb>,
     pub(crate) remove_cb: Option<RemoveSessionCb>,
+    /// The sessions the server's cache holds (id and protocol version), oldest first, as
+    /// its events told: what `SSL_CTX_free` flushes through the remove callback.
+    pub(crate) cached: VecDeque<(Vec<u8>, c_int)>,
 }
 
 // SAFETY: the raw pointers kept here (ex_data values, callback arguments) are opaque values the
@@ -319,8 +322,27 @@ impl SslCtx {
     pub(crate) fn release(p: *mut SslCtx) {
         let Some(c) = obj_or_null(p) else { return };
         if c.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            c.flush_sessions(p);
             // SAFETY: last reference; `p` came from Box::into_raw in SSL_CTX_new.
             drop(unsafe { Box::from_raw(p) });
+        }
+    }
+
+    /// As OpenSSL's `SSL_CTX_free`: every session still cached goes through the remove
+    /// callback, oldest first, while the SSL_CTX is still valid.
+    fn flush_sessions(&self, p: *mut SslCtx) {
+        let (cb, cached) = {
+            let mut g = self.lock();
+            (g.remove_cb, std::mem::take(&mut g.cached))
+        };
+        let Some(cb) = cb else { return };
+        for (id, version) in cached {
+            let sess = SslSession::server(&id, version);
+            // SAFETY: the application registered `cb` with SSL_CTX_sess_set_remove_cb; it
+            // gets the SSL_CTX being freed (valid until this returns) and a session it may
+            // up_ref to keep.
+            unsafe { cb(p, sess) };
+            SslSession::release(sess);
         }
     }
 
@@ -414,6 +436,7 @@ ffi_fn! {
                 info_cb: None,
                 keylog_cb: None,
                 remove_cb: None,
+                cached: VecDeque::new(),
             }),
             counters: Default::default(),
             has_info_cb: AtomicBool::new(false),

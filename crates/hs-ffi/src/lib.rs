@@ -197,10 +197,10 @@
 //!   server also caches the session by session ID, so its new-session callback runs once
 //!   per full handshake (OpenSSL: never, it gives no session ID with a ticket); a TLS 1.3
 //!   stateful session used for a resumption is removed (single use, remove callback),
-//!   where OpenSSL keeps it unless early data is enabled; `SSL_CTX_free` calls no remove
-//!   callback for the sessions still cached (OpenSSL flushes them through it); changing
-//!   an `SSL_CTX` setting, or setting its first new-session / remove callback, starts a
-//!   new, empty cache without remove callbacks. The sessions these callbacks get answer
+//!   where OpenSSL keeps it unless early data is enabled; changing an `SSL_CTX` setting,
+//!   or setting its first new-session / remove callback, starts a new, empty cache (the
+//!   sessions of the old one go through the remove callback only at `SSL_CTX_free`, which
+//!   flushes every session still cached through it, oldest first, as OpenSSL's does). The sessions these callbacks get answer
 //!   `SSL_SESSION_get_id` (the 32-byte id), `SSL_SESSION_get_protocol_version` and
 //!   `SSL_SESSION_is_resumable` (1); a client session's id has length 0 (rustls does not
 //!   expose it).
