@@ -57,3 +57,8 @@ fn schedules_round_trip_through_their_encoding() {
     assert_eq!(wild.client.wouldblock_every, Some(2));
     assert_eq!(wild.client.wouldblock_seed, Some((9, 0)));
 }
+
+#[test]
+fn ffi_calls_seeds_hold_the_invariants() {
+    replay("ffi_calls", hs_fuzz::ffi_calls::ffi_calls);
+}

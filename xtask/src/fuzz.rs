@@ -22,7 +22,12 @@ use std::process::{Command, Stdio};
 use crate::{rustc_program, tools, workspace_root};
 
 /// Every fuzz target, in the order `--all` and the smoke step run them.
-pub(crate) const TARGETS: &[&str] = &["server_handshake", "client_handshake", "pair_faults"];
+pub(crate) const TARGETS: &[&str] = &[
+    "server_handshake",
+    "client_handshake",
+    "pair_faults",
+    "ffi_calls",
+];
 
 /// Seconds per target in test-all's smoke step.
 pub(crate) const SMOKE_SECONDS: u64 = 30;
