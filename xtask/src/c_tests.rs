@@ -1,5 +1,8 @@
 //! `cargo xtask c-tests`: hs-ffi's C programs, built against OpenSSL's headers and libraries
-//! and against libhs_ffi, must print identical traces (`crates/hs-ffi/tests/c_programs.rs`).
+//! and against libhs_ffi, must print identical traces and run clean under valgrind
+//! (`crates/hs-ffi/tests/c_programs.rs`); built with `-fsanitize=address` they must run with
+//! no AddressSanitizer error and no LeakSanitizer leak (`crates/hs-ffi/tests/c_asan.rs`, a
+//! few seconds).
 //!
 //! Installs what the programs need on a fresh Debian machine: gcc, g++, binutils, valgrind, the
 //! openssl tool (s_server / s_client peers on 127.0.0.1) and pkg-config through
@@ -35,6 +38,17 @@ pub(crate) fn run() -> Result<(), String> {
         "hs-ffi",
         "--test",
         "c_programs",
+        "--",
+        "--ignored",
+    ]))?;
+    // The same programs with AddressSanitizer and LeakSanitizer (gcc's libasan comes with
+    // gcc). Not under valgrind or any ptrace: LeakSanitizer cannot run there.
+    exec(&mut cargo([
+        "test",
+        "-p",
+        "hs-ffi",
+        "--test",
+        "c_asan",
         "--",
         "--ignored",
     ]))
