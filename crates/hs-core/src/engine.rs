@@ -520,6 +520,11 @@ impl Ssl {
             Err(e) => {
                 let first = FirstBytes::classify(self.scan.prefix());
                 let err = from_rustls(e, first, self.ip_name());
+                // The states of the flight processed before the failure, as OpenSSL reports
+                // them: a certificate that failed verification was received.
+                if !self.finished {
+                    self.observe_failure(&err);
+                }
                 if !matches!(err, Error::ZeroReturn) {
                     // Send the alert rustls queued, if the transport takes it.
                     let _ = self.flush(io);

@@ -253,18 +253,21 @@ impl Progress {
         }
     }
 
-    /// Reports the states passed since the last call (and the end of the handshake).
+    /// Reports the states passed since the last call (and the end of the handshake) to
+    /// `cb`; without one they count as reported, so a callback set mid-handshake hears only
+    /// what follows, as in OpenSSL.
     pub(crate) fn report(&mut self, server: bool, cb: Option<&InfoCallback>) {
-        let Some(cb) = cb else { return };
         let (p, passed) = path(server, &self.facts);
-        for &s in &p.states[self.reported.min(passed)..passed] {
-            cb(InfoEvent::Loop(s));
+        if let Some(cb) = cb {
+            for &s in &p.states[self.reported.min(passed)..passed] {
+                cb(InfoEvent::Loop(s));
+            }
+            if self.facts.done && !self.done_reported {
+                cb(InfoEvent::HandshakeDone);
+            }
         }
         self.reported = self.reported.max(passed);
-        if self.facts.done && !self.done_reported {
-            self.done_reported = true;
-            cb(InfoEvent::HandshakeDone);
-        }
+        self.done_reported |= self.facts.done;
     }
 }
 

@@ -17,8 +17,15 @@ pub type KeyLogCallback = Arc<dyn Fn(&str) + Send + Sync>;
 #[derive(Debug)]
 pub(crate) struct RoutingKeyLog;
 
+/// rustls derives the client's early traffic secret whenever a server accepts a PSK;
+/// OpenSSL logs it only when early data is used, which hs never does.
+const UNUSED_EARLY_SECRET: &str = "CLIENT_EARLY_TRAFFIC_SECRET";
+
 impl rustls::KeyLog for RoutingKeyLog {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        if label == UNUSED_EARLY_SECRET {
+            return;
+        }
         crate::conn_state::with_current(|state| {
             if let Some(cb) = &state.key_log {
                 cb(&line(label, client_random, secret));
@@ -26,8 +33,9 @@ impl rustls::KeyLog for RoutingKeyLog {
         });
     }
 
-    fn will_log(&self, _label: &str) -> bool {
-        crate::conn_state::with_current(|state| state.key_log.is_some()).unwrap_or(false)
+    fn will_log(&self, label: &str) -> bool {
+        label != UNUSED_EARLY_SECRET
+            && crate::conn_state::with_current(|state| state.key_log.is_some()).unwrap_or(false)
     }
 }
 

@@ -84,11 +84,12 @@ impl StoresServerSessions for NotifyingCache {
                 evicted.push(oldest);
             }
         }
-        // Outside the lock: a callback may look at the cache.
-        (self.events)(ServerSessionEvent::Added(&key));
+        // Outside the lock: a callback may look at the cache. Evictions first, as OpenSSL's
+        // SSL_CTX_add_session removes before the new-session callback runs.
         for k in &evicted {
             (self.events)(ServerSessionEvent::Removed(k));
         }
+        (self.events)(ServerSessionEvent::Added(&key));
         true
     }
 
@@ -135,7 +136,7 @@ mod tests {
         }
         assert_eq!(cache.get(&[1]), None);
         assert_eq!(cache.get(&[3]), Some(vec![3]));
-        assert_eq!(*log.lock().unwrap(), ["+1", "+2", "+3", "-1"]);
+        assert_eq!(*log.lock().unwrap(), ["+1", "+2", "-1", "+3"]);
     }
 
     #[test]

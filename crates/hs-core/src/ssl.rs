@@ -404,6 +404,20 @@ impl Ssl {
     /// Takes in what rustls now reports about the handshake and tells the info callback
     /// the states passed since the last look.
     pub(crate) fn observe(&mut self) {
+        self.observe_inner(false);
+    }
+
+    /// [`observe`](Ssl::observe) after processing failed with `err`: what was read before
+    /// the failure counts (a certificate that failed verification was received), what
+    /// rustls queued since (its alert) does not.
+    pub(crate) fn observe_failure(&mut self, err: &Error) {
+        if matches!(err, Error::Verify { .. }) {
+            self.progress.facts.peer_certs = true;
+        }
+        self.observe_inner(true);
+    }
+
+    fn observe_inner(&mut self, failing: bool) {
         let server = self.role == Role::Server;
         let f = &mut self.progress.facts;
         match &self.conn {
@@ -412,9 +426,12 @@ impl Ssl {
             Conn::Tls(c) => {
                 f.hello = true;
                 f.done = self.finished;
-                f.peer_certs = c.peer_certificates().is_some();
+                // Sticky: a certificate that failed verification was received all the same.
+                f.peer_certs |= c.peer_certificates().is_some();
+                // A resuming client knows its suite before any ServerHello (it offered the
+                // PSK's); the kind is set once the ServerHello was processed.
                 let kind_known = match &**c {
-                    Connection::Client(cc) => cc.negotiated_cipher_suite().is_some(),
+                    Connection::Client(cc) => cc.handshake_kind().is_some(),
                     Connection::Server(_) => true,
                 };
                 if kind_known {
@@ -429,19 +446,17 @@ impl Ssl {
                         Some(cfg) => usize::from(cfg.ticketer.enabled()),
                         None => 0,
                     };
-                } else if f.answered && !f.tls13 && f.peer_certs && c.wants_write() {
+                } else if f.answered && !f.tls13 && f.peer_certs && c.wants_write() && !failing {
                     f.second_flight = true;
                 }
             }
         }
         let own = self.own.as_deref().unwrap_or(&NO_OWN);
-        if let Some(cb) = own
+        let cb = own
             .info_callback
             .as_ref()
-            .or(self.ctx.inner.info_callback.as_ref())
-        {
-            self.progress.report(server, Some(cb));
-        }
+            .or(self.ctx.inner.info_callback.as_ref());
+        self.progress.report(server, cb);
     }
 
     /// The negotiated protocol version.

@@ -449,7 +449,7 @@ fn a_full_server_cache_evicts_its_oldest_session_and_says_so() {
         let (mut c, mut s) = pair(&client_ctx, &server_ctx);
         handshake(&mut c, &mut s);
     }
-    assert_eq!(*log.lock().unwrap(), ["added 32", "added 32", "removed 32"]);
+    assert_eq!(*log.lock().unwrap(), ["added 32", "removed 32", "added 32"]);
 }
 
 #[test]
@@ -483,4 +483,94 @@ fn a_tls13_cached_session_is_removed_when_used() {
         log[2].starts_with("added"),
         "the resumed handshake's new ticket: {log:?}"
     );
+}
+
+#[test]
+fn a_resuming_client_waits_in_write_client_hello_like_a_new_one() {
+    let pki = p256();
+    let client_ctx = pki
+        .client_builder()
+        .only_version(Version::Tls13)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
+    let session = handshake(&mut c, &mut s).expect("a session");
+    let (mut c, _s) = pair(&client_ctx, &pki.server_context());
+    c.set_session(&session);
+    let (mut c_io, _s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    assert!(c.do_handshake(&mut c_io).unwrap_err().is_retry());
+    assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_CW_CLNT_HELLO);
+}
+
+#[test]
+fn a_certificate_failure_reports_the_states_read_before_it() {
+    // libssl: TLS 1.3 LOOP 12, 3, 38 then the alert at TLS_ST_CR_CERT; TLS 1.2 LOOP 12, 3.
+    let pki = p256();
+    let stranger = hs_core::testing::TestPki::new("localhost");
+    for (version, after_hello) in [
+        (
+            Version::Tls13,
+            &[
+                HandshakeState::TLS_ST_CW_CLNT_HELLO,
+                HandshakeState::TLS_ST_CR_SRVR_HELLO,
+                HandshakeState::TLS_ST_CR_ENCRYPTED_EXTENSIONS,
+            ][..],
+        ),
+        (
+            Version::Tls12,
+            &[
+                HandshakeState::TLS_ST_CW_CLNT_HELLO,
+                HandshakeState::TLS_ST_CR_SRVR_HELLO,
+            ][..],
+        ),
+    ] {
+        let client_ctx = stranger
+            .client_builder()
+            .only_version(version)
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
+        let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+        assert!(c.do_handshake(&mut c_io).unwrap_err().is_retry());
+        assert!(s.do_handshake(&mut s_io).unwrap_err().is_retry());
+        let (cb, log) = info_log();
+        c.set_info_callback(Some(cb));
+        assert!(!c.do_handshake(&mut c_io).unwrap_err().is_retry());
+        let mut expected: Vec<InfoEvent> =
+            after_hello.iter().map(|s| InfoEvent::Loop(*s)).collect();
+        expected.push(InfoEvent::Alert {
+            direction: AlertDirection::Sent,
+            level: 2,
+            description: 48,
+        });
+        expected.push(InfoEvent::Exit(-1));
+        assert_eq!(*log.lock().unwrap(), expected, "{version:?}");
+        assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_CR_CERT);
+    }
+}
+
+#[test]
+fn a_resumed_tls13_server_logs_what_openssl_logs() {
+    let pki = p256();
+    let client_ctx = pki
+        .client_builder()
+        .only_version(Version::Tls13)
+        .build()
+        .unwrap();
+    let server_ctx = pki.server_context();
+    let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+    let session = handshake(&mut c, &mut s).expect("a session");
+    let (c_cb, c_log) = key_log();
+    let (s_cb, s_log) = key_log();
+    let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+    c.set_session(&session);
+    c.set_key_log(Some(c_cb));
+    s.set_key_log(Some(s_cb));
+    handshake(&mut c, &mut s);
+    assert!(c.session_reused());
+    let names =
+        |log: &Log<String>| -> Vec<String> { labels(log).into_iter().map(|(l, _)| l).collect() };
+    assert_eq!(names(&c_log), names(&s_log));
+    assert!(!names(&s_log).contains(&"CLIENT_EARLY_TRAFFIC_SECRET".to_owned()));
+    assert_eq!(names(&s_log).len(), 5);
 }
