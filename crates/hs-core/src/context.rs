@@ -9,6 +9,7 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::danger::ClientCertVerifier;
 use rustls::server::{NoServerSessionStorage, ServerSessionMemoryCache, WebPkiClientVerifier};
 use rustls::{
     ClientConfig, RootCertStore, ServerConfig, SupportedCipherSuite, SupportedProtocolVersion,
@@ -593,13 +594,14 @@ impl ContextBuilder {
         // Server side, when there is a certificate.
         let server = if has_certificate {
             let mode = self.verify_mode.unwrap_or(VerifyMode::NONE);
-            let client_verifier = if mode.contains(VerifyMode::PEER) {
-                if roots.is_empty() {
-                    return Err(Error::config(
-                        Reason::SSL_R_BAD_VALUE,
-                        "verify mode PEER on a server needs trust anchors for client certificates",
-                    ));
-                }
+            let client_verifier: Arc<dyn ClientCertVerifier> = if mode.contains(VerifyMode::PEER)
+                && roots.is_empty()
+            {
+                crate::verify::NoTrustAnchors::new(
+                    mode.contains(VerifyMode::FAIL_IF_NO_PEER_CERT),
+                    provider.clone(),
+                )
+            } else if mode.contains(VerifyMode::PEER) {
                 let b =
                     WebPkiClientVerifier::builder_with_provider(roots.clone(), provider.clone());
                 let b = if mode.contains(VerifyMode::FAIL_IF_NO_PEER_CERT) {

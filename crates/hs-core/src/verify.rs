@@ -283,3 +283,81 @@ impl ClientCertVerifier for ClientAuthVerifier {
         self.inner.supported_verify_schemes()
     }
 }
+
+/// The client-certificate verifier of a server asked to verify peers without any trust
+/// anchor: as OpenSSL, it asks for a certificate (naming no CAs) and finds any it gets
+/// unverifiable (`X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY`, which a verify callback may
+/// override); without `SSL_VERIFY_FAIL_IF_NO_PEER_CERT` a client may send none.
+#[derive(Debug)]
+pub(crate) struct NoTrustAnchors {
+    mandatory: bool,
+    provider: Arc<CryptoProvider>,
+}
+
+impl NoTrustAnchors {
+    pub(crate) fn new(mandatory: bool, provider: Arc<CryptoProvider>) -> Arc<NoTrustAnchors> {
+        Arc::new(NoTrustAnchors {
+            mandatory,
+            provider,
+        })
+    }
+}
+
+impl ClientCertVerifier for NoTrustAnchors {
+    fn offer_client_auth(&self) -> bool {
+        true
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.mandatory
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        Err(rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer,
+        ))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}

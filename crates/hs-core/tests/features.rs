@@ -635,3 +635,58 @@ fn read_and_write_without_a_role_are_uninitialized_and_shutdown_after_a_failure_
         "{e}"
     );
 }
+
+/// A server asked to verify client certificates with no trust anchor at all, as an OpenSSL
+/// server with `SSL_VERIFY_PEER` and no CA file: it asks, finds any certificate
+/// unverifiable (20, unknown_ca), and its verify callback may accept it anyway.
+fn server_without_anchors(mode: VerifyMode, accept_anyway: bool) -> Context {
+    let pki = p256();
+    let mut b = Context::builder()
+        .certificate_chain_pem(pki.server().chain_pem.as_bytes())
+        .and_then(|b| b.private_key_pem(pki.server().key_pem.as_bytes()))
+        .unwrap()
+        .verify_mode(mode);
+    if accept_anyway {
+        b = b.verify_callback(|_| true);
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn verify_peer_without_trust_anchors_asks_and_refuses_what_it_cannot_verify() {
+    let with_cert = p256().client_builder_with_cert().build().unwrap();
+    // No certificate, not required: the handshake completes.
+    let (mut c, mut s) = pair(
+        &p256().client_context(),
+        &server_without_anchors(VerifyMode::PEER, false),
+    );
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok(), "{:?} {:?}", cl.result, sl.result);
+    // No certificate, required: refused.
+    let (mut c, mut s) = pair(
+        &p256().client_context(),
+        &server_without_anchors(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT, false),
+    );
+    assert!(!handshake(&mut c, &mut s).1.ok());
+    // A certificate: unverifiable.
+    let (mut c, mut s) = pair(&with_cert, &server_without_anchors(VerifyMode::PEER, false));
+    let (_, sl) = handshake(&mut c, &mut s);
+    assert_eq!(
+        sl.err().reason(),
+        Some(Reason::SSL_R_CERTIFICATE_VERIFY_FAILED)
+    );
+    assert_eq!(sl.err().alert(), Some(Alert::sent(48)));
+    assert_eq!(
+        s.verify_result(),
+        VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    );
+    // The verify callback overrides: accepted, the failure still recorded.
+    let (mut c, mut s) = pair(&with_cert, &server_without_anchors(VerifyMode::PEER, true));
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok(), "{:?} {:?}", cl.result, sl.result);
+    assert!(s.peer_certificates().is_some());
+    assert_eq!(
+        s.verify_result(),
+        VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    );
+}

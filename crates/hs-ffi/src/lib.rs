@@ -164,10 +164,6 @@
 //! * A verify callback that fails a chain which verified: `SSL_get_verify_result` gives
 //!   `X509_V_ERR_APPLICATION_VERIFICATION` (50) and the peer receives access_denied (49);
 //!   OpenSSL records `X509_V_ERR_UNSPECIFIED` (1) and sends internal_error (80).
-//! * A server with `SSL_VERIFY_PEER` and no trusted certificate at all fails its handshake
-//!   with `SSL_R_BAD_VALUE` (rustls needs a trust anchor to ask for client certificates);
-//!   OpenSSL asks, and the client certificate then fails verification (which a verify
-//!   callback may override).
 //! * After a TLS 1.3 resumption the server sends two tickets (OpenSSL: one), so a client's
 //!   new-session callback runs twice.
 //! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's
