@@ -548,39 +548,52 @@ impl ContextBuilder {
             self.check_key_pair(&provider)?;
         }
         let roots = Arc::new(self.roots.0);
-        let server_verifier = if roots.is_empty() {
-            None
-        } else {
-            Some(
-                WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
-                    .build()
+        // Client side: one verifier and one session store for every connection; each
+        // connection's settings and sessions reach them through the calling thread (see
+        // `conn_state.rs`). The verifier and the client-certificate resolver are shared by
+        // every context with the same trust and certificate, so sessions resume across
+        // contexts as OpenSSL's do (see `shared.rs`).
+        let verifier = crate::shared::verifier(&roots, || {
+            let inner = if roots.is_empty() {
+                None
+            } else {
+                Some(
+                    WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
+                        .build()
+                        .map_err(|e| {
+                            Error::config(Reason::SSL_R_BAD_VALUE, format!("trust anchors: {e}"))
+                        })?,
+                )
+            };
+            Ok::<_, Error>(crate::verify::ConnectionVerifier::new(
+                inner,
+                provider.clone(),
+            ))
+        })?;
+        let resolver = match &self.key {
+            Some(key) if has_certificate => crate::shared::client_cert(&self.chain, || {
+                let signing = provider
+                    .key_provider
+                    .load_private_key(key.clone_key())
                     .map_err(|e| {
-                        Error::config(Reason::SSL_R_BAD_VALUE, format!("trust anchors: {e}"))
-                    })?,
-            )
+                        Error::config(
+                            Reason::SSL_R_BAD_VALUE,
+                            format!("unusable private key: {e}"),
+                        )
+                    })?;
+                Ok::<_, Error>(Arc::new(rustls::sign::CertifiedKey::new(
+                    self.chain.clone(),
+                    signing,
+                )))
+            })?,
+            _ => crate::shared::no_client_cert(),
         };
-
-        // Client side: one verifier and one session store for every connection of this
-        // context; each connection's settings and sessions reach them through the calling
-        // thread (see `conn_state.rs`).
-        let client_builder = ClientConfig::builder_with_provider(provider.clone())
+        let mut client = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)
             .map_err(no_suite_for_versions)?
             .dangerous()
-            .with_custom_certificate_verifier(crate::verify::ConnectionVerifier::new(
-                server_verifier.clone(),
-                provider.clone(),
-            ));
-        let mut client = if has_certificate {
-            client_builder
-                .with_client_auth_cert(
-                    self.chain.clone(),
-                    self.key.as_ref().map(|k| k.clone_key()).expect("checked"),
-                )
-                .map_err(|e| Error::config(Reason::X509_R_KEY_VALUES_MISMATCH, e.to_string()))?
-        } else {
-            client_builder.with_no_client_auth()
-        };
+            .with_custom_certificate_verifier(verifier)
+            .with_client_cert_resolver(resolver);
         client.alpn_protocols = self.alpn.clone();
         // Clients resume only what the application hands them (`Ssl::set_session`), as
         // OpenSSL clients do: the store answers for the connection being driven.

@@ -88,6 +88,7 @@ mod names;
 mod scan;
 mod server_cache;
 mod session;
+mod shared;
 mod ssl;
 mod state;
 #[cfg(feature = "testing")]

@@ -450,3 +450,32 @@ fn both_sides_writing_over_a_one_byte_pair_still_read_each_other() {
     assert_eq!(c_got, b"from server");
     assert_eq!(s_got, b"from client");
 }
+
+#[test]
+fn a_session_resumes_under_another_context_with_the_same_settings() {
+    // As curl does with OpenSSL: a context per connection, freed with it, and the session
+    // kept by the application.
+    let pki = pki(KeyType::EcdsaP256);
+    let server_ctx = pki.server_context();
+    for version in [Version::Tls13, Version::Tls12] {
+        let first = pki.client_builder().only_version(version).build().unwrap();
+        let (mut client, mut server) = pair(&first, &server_ctx);
+        let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+        let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
+        assert!(c.ok() && s.ok());
+        let _ = client.read(&mut c_io, &mut [0u8; 1]);
+        let session = client.session().expect("a session");
+        drop((client, server, first));
+
+        let second = pki.client_builder().only_version(version).build().unwrap();
+        let (mut client, mut server) = pair(&second, &server_ctx);
+        client.set_session(&session);
+        let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+        let (c, s) = drive(&mut client, &mut c_io, &mut server, &mut s_io, 50);
+        assert!(c.ok() && s.ok());
+        assert!(
+            client.session_reused() && server.session_reused(),
+            "{version:?}"
+        );
+    }
+}

@@ -203,8 +203,10 @@
 //! * `SSL_CTX_sess_get_cache_size` reports OpenSSL's default 20480 until
 //!   `SSL_CTX_sess_set_cache_size` is called, while hs's server cache then holds 256
 //!   sessions; a size of 0 (OpenSSL: no limit) means 20480.
-//! * A client session is resumed only by an `SSL` of the `SSL_CTX` (and SSL-level settings)
-//!   that made it; OpenSSL also resumes it from an `SSL` of another client `SSL_CTX`.
+//! * A client session is resumed by an `SSL` of any `SSL_CTX` that trusts the same
+//!   certificates and presents the same client certificate (or none) as the one that made it
+//!   — so a program that makes an `SSL_CTX` per connection, as curl does, resumes; OpenSSL
+//!   also resumes under an `SSL_CTX` with other trust (rustls does not, by design).
 //! * hs's default key-exchange groups start with X25519MLKEM768, whose ClientHello is about
 //!   1.2 KB: over a BIO pair smaller than that the first `SSL_do_handshake` gives
 //!   `WANT_WRITE` where OpenSSL 3.0's smaller ClientHello gives `WANT_READ`
