@@ -376,7 +376,7 @@ impl Ssl {
     /// The sticky fatal error, if any.
     fn guard(&self) -> Result<(), Error> {
         match &self.fatal {
-            Some(e) => Err(e.clone()),
+            Some(e) => Err((**e).clone()),
             None => Ok(()),
         }
     }
@@ -385,7 +385,7 @@ impl Ssl {
     fn settle<R>(&mut self, r: Result<R, Error>) -> Result<R, Error> {
         if let Err(e) = &r {
             if e.is_fatal() && !matches!(e, Error::Config { .. } | Error::State { .. }) {
-                self.fatal = Some(e.clone());
+                self.fatal = Some(Box::new(e.clone()));
                 if let Some(a) = e.alert() {
                     self.tell(InfoEvent::Alert {
                         direction: a.direction,
@@ -404,7 +404,7 @@ impl Ssl {
             }
             if matches!(e, Error::ZeroReturn) && !self.finished {
                 self.received_shutdown = true;
-                self.fatal = Some(Error::ZeroReturn);
+                self.fatal = Some(Box::new(Error::ZeroReturn));
             }
         }
         r
@@ -454,10 +454,12 @@ impl Ssl {
                 // even its close_notify) stays buffered for the next read.
                 self.finished = true;
                 self.timeline.finish();
+                // The scanner watches the handshake only.
+                self.scan = None;
                 self.observe();
                 return Ok(());
             }
-            if self.received_shutdown || self.scan.close_notify {
+            if self.received_shutdown || self.scan.as_ref().is_some_and(|s| s.close_notify) {
                 // The peer's close_notify arrived before the handshake finished: the
                 // controlled shutdown of the man page (return value 0, ZERO_RETURN).
                 self.close_notify_read();
@@ -485,7 +487,7 @@ impl Ssl {
             let r = if !self.finished {
                 conn.read_tls(&mut Tap {
                     io: &mut *io,
-                    scan: &mut self.scan,
+                    scan: self.scan.get_or_insert_with(Box::default),
                 })
             } else {
                 conn.read_tls(&mut &mut *io)
@@ -518,7 +520,7 @@ impl Ssl {
                 Ok(())
             }
             Err(e) => {
-                let first = FirstBytes::classify(self.scan.prefix());
+                let first = FirstBytes::classify(self.scan_prefix());
                 let err = from_rustls(e, first, self.ip_name());
                 // The states of the flight processed before the failure, as OpenSSL reports
                 // them: a certificate that failed verification was received.
@@ -564,9 +566,14 @@ impl Ssl {
                     if self.want_hello {
                         self.hello = Some(Box::new(ClientHelloInfo::from_rustls(
                             &accepted.client_hello(),
-                            self.scan.offered_versions(),
+                            self.scan
+                                .as_ref()
+                                .map(|s| s.offered_versions())
+                                .unwrap_or_default(),
                         )));
-                        self.scan.release_client_hello();
+                        if let Some(scan) = &mut self.scan {
+                            scan.release_client_hello();
+                        }
                     }
                     self.conn = Conn::Accepted(Box::new(accepted));
                     self.observe();
@@ -580,7 +587,7 @@ impl Ssl {
             }
             let r = acceptor.read_tls(&mut Tap {
                 io: &mut *io,
-                scan: &mut self.scan,
+                scan: self.scan.get_or_insert_with(Box::default),
             });
             match r {
                 Ok(0) => {
@@ -662,7 +669,7 @@ impl Ssl {
     /// A failure before the server answered: the error as OpenSSL names it, and its alert
     /// (if any) written in plaintext in place of the one rustls prepared.
     fn refuse_hello<T: Write + ?Sized>(&mut self, io: &mut T, e: rustls::Error) -> Error {
-        let err = client_hello_error(e, self.scan.prefix());
+        let err = client_hello_error(e, self.scan_prefix());
         if let Some(alert) = err.alert().filter(|a| a.direction == AlertDirection::Sent) {
             self.raw_out
                 .extend_from_slice(&alert_record(alert.description));

@@ -72,7 +72,8 @@ pub struct Ssl {
     pub(crate) ctx: Context,
     pub(crate) role: Role,
     pub(crate) conn: Conn,
-    pub(crate) fatal: Option<Error>,
+    /// The first fatal error (boxed: most connections never have one).
+    pub(crate) fatal: Option<Box<Error>>,
     pub(crate) finished: bool,
     pub(crate) sent_shutdown: bool,
     pub(crate) received_shutdown: bool,
@@ -90,7 +91,8 @@ pub struct Ssl {
     /// Keep what the ClientHello offered (see `start_server`).
     pub(crate) want_hello: bool,
     /// What the handshake's incoming bytes looked like (see `scan.rs`).
-    pub(crate) scan: crate::scan::Scan,
+    /// Made with the first handshake read, dropped once the handshake is done.
+    pub(crate) scan: Option<Box<crate::scan::Scan>>,
     pub(crate) plaintext_pending: usize,
     /// Where the handshake is, for `handshake_state` and the info callback (info.rs).
     pub(crate) progress: Progress,
@@ -151,7 +153,7 @@ impl Ssl {
             pending_write: None,
             raw_out: Vec::new(),
             want_hello: false,
-            scan: Default::default(),
+            scan: None,
             plaintext_pending: 0,
             progress: Progress::default(),
         }
@@ -318,7 +320,7 @@ impl Ssl {
 
     /// The first fatal error, once there was one.
     pub fn fatal_error(&self) -> Option<&Error> {
-        self.fatal.as_ref()
+        self.fatal.as_deref()
     }
 
     /// Whether close_notify was sent / received (`SSL_get_shutdown`'s two bits).
@@ -523,7 +525,7 @@ impl Ssl {
     /// the peer's certificate verified or none was checked, otherwise the failure — also
     /// when the verify mode let the handshake go on.
     pub fn verify_result(&self) -> VerifyCode {
-        if let Some(code) = self.fatal.as_ref().and_then(Error::verify_code) {
+        if let Some(code) = self.fatal.as_deref().and_then(Error::verify_code) {
             return code;
         }
         self.conn_state
@@ -583,7 +585,9 @@ impl Ssl {
         self.tell(InfoEvent::HandshakeStart);
         self.want_hello = want_hello;
         if want_hello {
-            self.scan.capture_client_hello();
+            self.scan
+                .get_or_insert_with(Box::default)
+                .capture_client_hello();
         }
     }
 
@@ -631,6 +635,11 @@ impl Ssl {
         let conn = with_state(&state, || ClientConnection::new(cfg, name)).map_err(internal)?;
         self.conn_state = Some(state);
         Ok(conn)
+    }
+
+    /// The first bytes the handshake received (nothing once it is done).
+    pub(crate) fn scan_prefix(&self) -> &[u8] {
+        self.scan.as_deref().map_or(&[], crate::scan::Scan::prefix)
     }
 
     pub(crate) fn ip_name(&self) -> bool {
