@@ -293,36 +293,6 @@ mod tests {
     }
 
     #[test]
-    fn a_tls13_client_walks_s_clients_states() {
-        let hello = Facts {
-            hello: true,
-            ..Facts::default()
-        };
-        let done = Facts {
-            answered: true,
-            tls13: true,
-            peer_certs: true,
-            done: true,
-            ..hello
-        };
-        assert_eq!(
-            walk(false, &[hello, done]),
-            [
-                "before SSL initialization",
-                "SSLv3/TLS write client hello",
-                "SSLv3/TLS write client hello",
-                "SSLv3/TLS read server hello",
-                "TLSv1.3 read encrypted extensions",
-                "SSLv3/TLS read server certificate",
-                "TLSv1.3 read server certificate verify",
-                "SSLv3/TLS read finished",
-                "SSLv3/TLS write change cipher spec",
-                "SSLv3/TLS write finished",
-            ]
-        );
-    }
-
-    #[test]
     fn a_resumed_tls12_server_walks_s_servers_states() {
         let hello = Facts {
             hello: true,

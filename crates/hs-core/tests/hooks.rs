@@ -17,6 +17,15 @@ use hs_core::{
 
 type Log<T> = Arc<Mutex<Vec<T>>>;
 
+/// A client of the shared test PKI that speaks only `version`.
+fn client_at(version: Version) -> Context {
+    p256()
+        .client_builder()
+        .only_version(version)
+        .build()
+        .unwrap()
+}
+
 fn info_log() -> (InfoCallback, Log<InfoEvent>) {
     let log: Log<InfoEvent> = Arc::default();
     let l = log.clone();
@@ -51,11 +60,7 @@ fn handshake(client: &mut Ssl, server: &mut Ssl) -> Option<Session> {
 /// A full handshake and a resumed one at `version`, with the info callback on both sides of
 /// the second; returns (client LOOP states, server LOOP states) of each.
 fn walks(version: Version, server_ctx: &Context) -> [(Vec<&'static str>, Vec<&'static str>); 2] {
-    let client_ctx = p256()
-        .client_builder()
-        .only_version(version)
-        .build()
-        .unwrap();
+    let client_ctx = client_at(version);
     let mut out: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
     let mut session = None;
     for _ in 0..2 {
@@ -416,7 +421,9 @@ fn a_connection_without_a_key_log_logs_nothing() {
     assert!(!log.lock().unwrap().is_empty());
 }
 
-fn session_events() -> (hs_core::ServerSessionCallback, Log<String>) {
+/// A server whose session cache (`cache` sessions, no stateless tickets, `tickets` TLS 1.3
+/// tickets per handshake) logs what it adds and removes.
+fn watched_cache(cache: usize, tickets: usize) -> (Context, Log<String>) {
     let log: Log<String> = Arc::default();
     let l = log.clone();
     let cb = Arc::new(move |e: ServerSessionEvent<'_>| {
@@ -426,25 +433,21 @@ fn session_events() -> (hs_core::ServerSessionCallback, Log<String>) {
         };
         l.lock().unwrap().push(s);
     });
-    (cb, log)
+    let ctx = p256()
+        .server_builder()
+        .session_cache_size(cache)
+        .session_tickets(false)
+        .tls13_tickets(tickets)
+        .server_session_events(cb)
+        .build()
+        .unwrap();
+    (ctx, log)
 }
 
 #[test]
 fn a_full_server_cache_evicts_its_oldest_session_and_says_so() {
-    let (cb, log) = session_events();
-    let pki = p256();
-    let server_ctx = pki
-        .server_builder()
-        .session_cache_size(1)
-        .session_tickets(false)
-        .server_session_events(cb)
-        .build()
-        .unwrap();
-    let client_ctx = pki
-        .client_builder()
-        .only_version(Version::Tls12)
-        .build()
-        .unwrap();
+    let (server_ctx, log) = watched_cache(1, 2);
+    let client_ctx = client_at(Version::Tls12);
     for _ in 0..2 {
         let (mut c, mut s) = pair(&client_ctx, &server_ctx);
         handshake(&mut c, &mut s);
@@ -454,21 +457,8 @@ fn a_full_server_cache_evicts_its_oldest_session_and_says_so() {
 
 #[test]
 fn a_tls13_cached_session_is_removed_when_used() {
-    let (cb, log) = session_events();
-    let pki = p256();
-    let server_ctx = pki
-        .server_builder()
-        .session_cache_size(16)
-        .session_tickets(false)
-        .tls13_tickets(1)
-        .server_session_events(cb)
-        .build()
-        .unwrap();
-    let client_ctx = pki
-        .client_builder()
-        .only_version(Version::Tls13)
-        .build()
-        .unwrap();
+    let (server_ctx, log) = watched_cache(16, 1);
+    let client_ctx = client_at(Version::Tls13);
     let (mut c, mut s) = pair(&client_ctx, &server_ctx);
     let session = handshake(&mut c, &mut s).expect("a session");
     assert_eq!(log.lock().unwrap().len(), 1, "{:?}", log.lock().unwrap());
@@ -488,11 +478,7 @@ fn a_tls13_cached_session_is_removed_when_used() {
 #[test]
 fn a_resuming_client_waits_in_write_client_hello_like_a_new_one() {
     let pki = p256();
-    let client_ctx = pki
-        .client_builder()
-        .only_version(Version::Tls13)
-        .build()
-        .unwrap();
+    let client_ctx = client_at(Version::Tls13);
     let (mut c, mut s) = pair(&client_ctx, &pki.server_context());
     let session = handshake(&mut c, &mut s).expect("a session");
     let (mut c, _s) = pair(&client_ctx, &pki.server_context());
@@ -552,11 +538,7 @@ fn a_certificate_failure_reports_the_states_read_before_it() {
 #[test]
 fn a_resumed_tls13_server_logs_what_openssl_logs() {
     let pki = p256();
-    let client_ctx = pki
-        .client_builder()
-        .only_version(Version::Tls13)
-        .build()
-        .unwrap();
+    let client_ctx = client_at(Version::Tls13);
     let server_ctx = pki.server_context();
     let (mut c, mut s) = pair(&client_ctx, &server_ctx);
     let session = handshake(&mut c, &mut s).expect("a session");
