@@ -249,6 +249,24 @@ fn bio_return_values_retry_flags_ctrls_and_the_error_queue_match_libssl() {
 
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn info_callbacks_and_ssl_get_state_report_handshakes_and_alerts_as_libssl() {
+    same_trace_three_ways("info_callback");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn keylog_callbacks_get_the_same_labels_and_lines_on_both_sides_as_libssl() {
+    same_trace_three_ways("keylog");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
+fn server_session_cache_new_and_remove_callbacks_follow_adds_and_evictions_as_libssl() {
+    same_trace_three_ways("session_remove");
+}
+
+#[test]
+#[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn every_header_constant_has_openssls_value() {
     let dir = scratch("constants");
     let src = crate_dir().join("tests/c/constants.c");
@@ -363,6 +381,7 @@ fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_me
         "callbacks",
         "client_auth",
         "verify_callback",
+        "session_remove",
     ] {
         let dir = scratch(&format!("valgrind-{name}"));
         let args = pki_files(&dir).to_vec();

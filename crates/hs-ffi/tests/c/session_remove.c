@@ -1,0 +1,236 @@
+/*
+ * A server's session cache seen through SSL_CTX_sess_set_new_cb (which OpenSSL also calls
+ * on servers, for each session it caches) and SSL_CTX_sess_set_remove_cb, over a BIO pair:
+ * - TLS 1.2 with SSL_OP_NO_TICKET (session IDs) and a cache of one session: a full
+ *   handshake adds a session, a resumption adds nothing, the next full handshake evicts
+ *   the first (remove callback, then new-session callback), an evicted session no longer
+ *   resumes, SSL_CTX_free flushes the session left;
+ * - TLS 1.3 with SSL_OP_NO_TICKET (stateful tickets) and a cache of one: the second ticket
+ *   of a handshake evicts the first; then a resumption with the session left;
+ * - for diagnostics only (stderr): TLS 1.2 with tickets, where OpenSSL's server caches
+ *   nothing (no session ID) and hs's (rustls') also caches the session by ID, and TLS 1.3
+ *   with stateless tickets, where OpenSSL calls a server's new-session callback per ticket
+ *   and hs has no server-side session.
+ * Sessions are named #1, #2, ... in the order their IDs first show up; the remove callback
+ * keeps a reference to every session it gets and reads it after the SSL_CTX is gone.
+ * After a TLS 1.3 resumption the libraries differ (OpenSSL: one ticket and the used one
+ * kept; hs: two tickets, the used one removed as single-use), so those callbacks are
+ * printed for diagnostics only (stderr).
+ * Usage: session_remove <ca.pem> <chain.pem> <key.pem>
+ */
+#include "trace.h"
+
+#define MAX_IDS 64
+#define MAX_KEPT 64
+
+static unsigned char ids[MAX_IDS][SSL_MAX_SSL_SESSION_ID_LENGTH];
+static unsigned int id_lens[MAX_IDS];
+static int n_ids;
+static SSL_SESSION *kept[MAX_KEPT];
+static int kept_ids[MAX_KEPT], kept_compared[MAX_KEPT];
+static int n_kept;
+static SSL_CTX *server_ctx;
+/* Callbacks are printed to stdout only while this is set. */
+static int compared = 1;
+static int new_calls, remove_calls, removed_unknown;
+
+/* The session's number (#1, #2, ...), registering a new ID; 0 for an empty one. */
+static int id_number(const SSL_SESSION *sess, int add)
+{
+    unsigned int len = 0;
+    const unsigned char *id = SSL_SESSION_get_id(sess, &len);
+    if (len == 0 || len > SSL_MAX_SSL_SESSION_ID_LENGTH) return 0;
+    for (int i = 0; i < n_ids; i++)
+        if (id_lens[i] == len && memcmp(ids[i], id, len) == 0) return i + 1;
+    if (!add || n_ids == MAX_IDS) return -1;
+    memcpy(ids[n_ids], id, len);
+    id_lens[n_ids] = len;
+    return ++n_ids;
+}
+
+static int on_new(SSL *ssl, SSL_SESSION *sess)
+{
+    new_calls++;
+    int n = id_number(sess, 1);
+    FILE *out = compared ? stdout : stderr;
+    fprintf(out, "  new_cb on %s: session #%d id_len=%u resumable=%d version=%x\n", SSL_is_server(ssl) ? "server" : "client",
+            n, id_lens[n > 0 ? n - 1 : 0], SSL_SESSION_is_resumable(sess), SSL_SESSION_get_protocol_version(sess));
+    return 0;
+}
+
+static void on_remove(SSL_CTX *ctx, SSL_SESSION *sess)
+{
+    remove_calls++;
+    int n = id_number(sess, 0);
+    if (n <= 0) removed_unknown++;
+    FILE *out = compared ? stdout : stderr;
+    fprintf(out, "  remove_cb: session #%d ctx=%s\n", n, ctx == server_ctx ? "server's" : "other");
+    /* Kept beyond the callback: the session must be a real, reference-counted object. */
+    if (n_kept < MAX_KEPT && SSL_SESSION_up_ref(sess) == 1) {
+        kept_ids[n_kept] = n;
+        kept_compared[n_kept] = compared;
+        kept[n_kept++] = sess;
+    }
+}
+
+static int connect_once(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got)
+{
+    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+    BIO *cb, *sb;
+    if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
+    SSL_set_bio(c, cb, cb);
+    SSL_set_bio(s, sb, sb);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    SSL_set_tlsext_host_name(c, "localhost");
+    if (offer && *offer) SSL_set_session(c, *offer);
+    int cdone = 0, sdone = 0;
+    for (int i = 0; i < 20 && !(cdone && sdone); i++) {
+        if (!cdone) cdone = SSL_do_handshake(c) == 1;
+        if (!sdone) sdone = SSL_do_handshake(s) == 1;
+    }
+    ERR_clear_error();
+    if (!(cdone && sdone)) { puts("handshake failed"); return 1; }
+    char buf[8];
+    if (SSL_read(c, buf, sizeof buf) > 0) return 1; /* takes TLS 1.3 tickets */
+    printf("  connected version=%s reused=%d\n", SSL_get_version(c), SSL_session_reused(s));
+    if (got) *got = SSL_get1_session(c);
+    /* A clean close: OpenSSL removes the session of a connection freed without one. */
+    SSL_shutdown(c);
+    SSL_read(s, buf, sizeof buf);
+    SSL_shutdown(s);
+    SSL_shutdown(c);
+    ERR_clear_error();
+    SSL_free(c);
+    SSL_free(s);
+    return 0;
+}
+
+static void reset(void)
+{
+    n_ids = 0;
+    new_calls = remove_calls = removed_unknown = 0;
+    compared = 1;
+}
+
+static int setup(const char *ca, const char *chain, const char *key, long version, SSL_CTX **cctx, SSL_CTX **sctx)
+{
+    *cctx = SSL_CTX_new(TLS_client_method());
+    *sctx = SSL_CTX_new(TLS_server_method());
+    server_ctx = *sctx;
+    if (SSL_CTX_use_certificate_chain_file(*sctx, chain) != 1 ||
+        SSL_CTX_use_PrivateKey_file(*sctx, key, SSL_FILETYPE_PEM) != 1)
+        return 1;
+    SSL_CTX_load_verify_file(*cctx, ca);
+    SSL_CTX_set_verify(*cctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set1_groups_list(*cctx, "X25519:P-256");
+    SSL_CTX_set1_groups_list(*sctx, "X25519:P-256");
+    SSL_CTX_set_max_proto_version(*cctx, version);
+    SSL_CTX_set_session_id_context(*sctx, (const unsigned char *)"hs", 2);
+    SSL_CTX_sess_set_new_cb(*sctx, on_new);
+    SSL_CTX_sess_set_remove_cb(*sctx, on_remove);
+    reset();
+    return 0;
+}
+
+/* SSL_CTX_free flushes the server's cache through the remove callback; compared where both
+ * libraries cache the same sessions. */
+static void teardown(SSL_CTX *cctx, SSL_CTX *sctx, int flush_compared)
+{
+    SSL_CTX_free(cctx);
+    compared = flush_compared;
+    if (compared) puts("- SSL_CTX_free");
+    SSL_CTX_free(sctx);
+    compared = 1;
+    for (int i = 0; i < n_kept; i++) {
+        unsigned int len = 0;
+        SSL_SESSION_get_id(kept[i], &len);
+        if (kept_compared[i])
+            printf("  kept session #%d id_len=%u protocol=%x\n", kept_ids[i], len,
+                   SSL_SESSION_get_protocol_version(kept[i]));
+        SSL_SESSION_free(kept[i]);
+    }
+    n_kept = 0;
+}
+
+static int tls12_session_ids(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_2_VERSION, &cctx, &sctx)) return 1;
+    SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    long old = SSL_CTX_sess_set_cache_size(sctx, 1);
+    printf("== TLS 1.2, session IDs, cache of one (was %ld, now %ld) remove_cb getter=%d\n", old,
+           SSL_CTX_sess_get_cache_size(sctx), SSL_CTX_sess_get_remove_cb(sctx) == on_remove);
+    SSL_SESSION *first = NULL, *second = NULL;
+    puts("- full handshake");
+    if (connect_once(cctx, sctx, NULL, &first)) return 1;
+    puts("- resumption");
+    if (connect_once(cctx, sctx, &first, NULL)) return 1;
+    puts("- another full handshake: evicts the first session");
+    if (connect_once(cctx, sctx, NULL, &second)) return 1;
+    puts("- the evicted session does not resume");
+    if (connect_once(cctx, sctx, &first, NULL)) return 1;
+    printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
+    SSL_SESSION_free(first);
+    SSL_SESSION_free(second);
+    teardown(cctx, sctx, 1);
+    return 0;
+}
+
+static int tls13_stateful(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_3_VERSION, &cctx, &sctx)) return 1;
+    SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    SSL_CTX_sess_set_cache_size(sctx, 1);
+    printf("== TLS 1.3, stateful tickets, cache of one\n");
+    SSL_SESSION *sess = NULL;
+    puts("- full handshake: two tickets, the second evicts the first");
+    if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    puts("- resumption with the ticket left");
+    compared = 0;
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    compared = 1;
+    printf("removed unknown sessions=%d\n", removed_unknown);
+    SSL_SESSION_free(sess);
+    teardown(cctx, sctx, 0);
+    return 0;
+}
+
+static int tls12_tickets(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_2_VERSION, &cctx, &sctx)) return 1;
+    printf("== TLS 1.2, tickets\n");
+    compared = 0;
+    SSL_SESSION *sess = NULL;
+    if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    fprintf(stderr, "TLS 1.2 tickets: server new_cb calls=%d remove_cb calls=%d\n", new_calls, remove_calls);
+    SSL_SESSION_free(sess);
+    teardown(cctx, sctx, 0);
+    return 0;
+}
+
+static int tls13_tickets(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_3_VERSION, &cctx, &sctx)) return 1;
+    printf("== TLS 1.3, stateless tickets\n");
+    compared = 0;
+    if (connect_once(cctx, sctx, NULL, NULL)) return 1;
+    fprintf(stderr, "TLS 1.3 stateless tickets: server new_cb calls=%d\n", new_calls);
+    teardown(cctx, sctx, 0);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) { fprintf(stderr, "usage: %s ca.pem chain.pem key.pem\n", argv[0]); return 2; }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (tls12_session_ids(argv[1], argv[2], argv[3])) return 1;
+    if (tls13_stateful(argv[1], argv[2], argv[3])) return 1;
+    if (tls12_tickets(argv[1], argv[2], argv[3])) return 1;
+    if (tls13_tickets(argv[1], argv[2], argv[3])) return 1;
+    return 0;
+}
