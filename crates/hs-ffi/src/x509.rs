@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use hs_core::VerifyCode;
 use libc::{c_char, c_int, c_long, c_void};
+use x509_parser::objects::{oid2abbrev, oid_registry};
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::x509::X509Name as ParsedName;
 
 use crate::boundary::{ffi_fn, obj, obj_or_null};
 
@@ -69,97 +72,32 @@ impl CertStack {
     }
 }
 
-/// One DER element: (tag, contents, rest).
-fn der(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&l0, mut rest) = rest.split_first()?;
-    let len = if l0 < 0x80 {
-        l0 as usize
-    } else {
-        let n = (l0 & 0x7f) as usize;
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let v = rest[..n].iter().fold(0usize, |a, &b| (a << 8) | b as usize);
-        rest = &rest[n..];
-        v
-    };
-    if rest.len() < len {
-        return None;
-    }
-    Some((tag, &rest[..len], &rest[len..]))
-}
-
-fn oid_name(oid: &[u8]) -> String {
-    match oid {
-        [0x55, 0x04, 0x03] => "CN".into(),
-        [0x55, 0x04, 0x06] => "C".into(),
-        [0x55, 0x04, 0x07] => "L".into(),
-        [0x55, 0x04, 0x08] => "ST".into(),
-        [0x55, 0x04, 0x0a] => "O".into(),
-        [0x55, 0x04, 0x0b] => "OU".into(),
-        [0x55, 0x04, 0x05] => "serialNumber".into(),
-        [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01] => "emailAddress".into(),
-        _ => {
-            let mut parts = Vec::new();
-            if let Some((&first, rest)) = oid.split_first() {
-                parts.push((first / 40) as u64);
-                parts.push((first % 40) as u64);
-                let mut v = 0u64;
-                for &b in rest {
-                    v = (v << 7) | (b & 0x7f) as u64;
-                    if b & 0x80 == 0 {
-                        parts.push(v);
-                        v = 0;
-                    }
-                }
-            }
-            parts
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(".")
-        }
-    }
-}
-
-/// OpenSSL's `X509_NAME_oneline` form: `/C=XX/O=Org/CN=name`.
-fn oneline(name: &[u8]) -> Option<String> {
+/// OpenSSL's `X509_NAME_oneline` form: `/C=XX/O=Org/CN=name`, with OpenSSL's short names
+/// for the usual attributes and the dotted OID for one x509-parser does not know.
+fn oneline(name: &ParsedName<'_>) -> String {
+    let registry = oid_registry();
     let mut out = String::new();
-    let mut rdns = name;
-    while !rdns.is_empty() {
-        let (_, set, rest) = der(rdns)?;
-        rdns = rest;
-        let mut atvs = set;
-        while !atvs.is_empty() {
-            let (_, atv, rest) = der(atvs)?;
-            atvs = rest;
-            let (_, oid, after) = der(atv)?;
-            let (_, value, _) = der(after)?;
-            out.push('/');
-            out.push_str(&oid_name(oid));
-            out.push('=');
-            out.push_str(&String::from_utf8_lossy(value));
+    for attr in name.iter_attributes() {
+        out.push('/');
+        match oid2abbrev(attr.attr_type(), registry) {
+            // x509-parser abbreviates emailAddress as "Email"; OpenSSL does not.
+            Ok("Email") => out.push_str("emailAddress"),
+            Ok(short) => out.push_str(short),
+            Err(_) => out.push_str(&attr.attr_type().to_id_string()),
+        }
+        out.push('=');
+        match attr.as_str() {
+            Ok(text) => out.push_str(text),
+            Err(_) => out.push_str(&String::from_utf8_lossy(attr.attr_value().data)),
         }
     }
-    Some(out)
+    out
 }
 
-/// (issuer, subject) of a certificate.
+/// (issuer, subject) of a DER certificate.
 fn names(cert: &[u8]) -> Option<(String, String)> {
-    let (_, certificate, _) = der(cert)?;
-    let (_, tbs, _) = der(certificate)?;
-    let mut rest = tbs;
-    let (tag, _, r) = der(rest)?;
-    if tag == 0xa0 {
-        rest = r; // explicit version
-    }
-    let (_, _, r) = der(rest)?; // serial
-    let (_, _, r) = der(r)?; // signature algorithm
-    let (_, issuer, r) = der(r)?;
-    let (_, _, r) = der(r)?; // validity
-    let (_, subject, _) = der(r)?;
-    Some((oneline(issuer)?, oneline(subject)?))
+    let (_, cert) = X509Certificate::from_der(cert).ok()?;
+    Some((oneline(cert.issuer()), oneline(cert.subject())))
 }
 
 /// `X509_STORE_CTX`: what a verify callback is shown, valid during the callback only.
@@ -345,7 +283,15 @@ mod tests {
         let pki = hs_core::testing::TestPki::new("localhost");
         let der = rustls_pki_types::CertificateDer::from_pem_slice(pki.ca_pem()).expect("CA PEM");
         let (issuer, subject) = names(&der).expect("parses");
-        assert!(subject.starts_with('/'), "{subject}");
+        assert!(subject.starts_with("/CN="), "{subject}");
         assert_eq!(issuer, subject, "a root is self-issued");
+        let chain: Vec<_> =
+            rustls_pki_types::CertificateDer::pem_slice_iter(pki.server().chain_pem.as_bytes())
+                .collect::<Result<_, _>>()
+                .expect("chain PEM");
+        let (issuer, subject) = names(&chain[0]).expect("parses");
+        assert_eq!(subject, "/CN=localhost");
+        assert_eq!(Some(issuer), names(&chain[1]).map(|n| n.1));
+        assert_eq!(names(&chain[0][..100]), None, "a truncated certificate");
     }
 }
