@@ -254,20 +254,26 @@ impl Progress {
     }
 
     /// Reports the states passed since the last call (and the end of the handshake) to
-    /// `cb`; without one they count as reported, so a callback set mid-handshake hears only
-    /// what follows, as in OpenSSL.
+    /// `cb`. Without a callback nothing is computed: a callback set later starts from
+    /// [`catch_up`](Progress::catch_up).
     pub(crate) fn report(&mut self, server: bool, cb: Option<&InfoCallback>) {
+        let Some(cb) = cb else { return };
         let (p, passed) = path(server, &self.facts);
-        if let Some(cb) = cb {
-            for &s in &p.states[self.reported.min(passed)..passed] {
-                cb(InfoEvent::Loop(s));
-            }
-            if self.facts.done && !self.done_reported {
-                cb(InfoEvent::HandshakeDone);
-            }
+        for &s in &p.states[self.reported.min(passed)..passed] {
+            cb(InfoEvent::Loop(s));
+        }
+        if self.facts.done && !self.done_reported {
+            cb(InfoEvent::HandshakeDone);
         }
         self.reported = self.reported.max(passed);
         self.done_reported |= self.facts.done;
+    }
+
+    /// Counts everything passed so far as reported: a callback set mid-handshake hears only
+    /// what follows, as in OpenSSL.
+    pub(crate) fn catch_up(&mut self, server: bool) {
+        self.reported = path(server, &self.facts).1;
+        self.done_reported = self.facts.done;
     }
 }
 

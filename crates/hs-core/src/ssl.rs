@@ -221,6 +221,8 @@ impl Ssl {
         match self.conn {
             Conn::Idle | Conn::Accepting(_) | Conn::Accepted(_) => {
                 self.ctx = ctx.clone();
+                // The new context's info callback starts from here.
+                self.progress.catch_up(self.role == Role::Server);
                 Ok(())
             }
             Conn::Tls(_) => Err(Error::state(
@@ -371,6 +373,7 @@ impl Ssl {
         if cb.is_some() || self.own.is_some() {
             self.own_mut().info_callback = cb;
         }
+        self.progress.catch_up(self.role == Role::Server);
     }
 
     /// This connection's key log (see [`ContextBuilder::key_log`](crate::ContextBuilder::key_log));
