@@ -259,7 +259,19 @@ impl Progress {
     pub(crate) fn report(&mut self, server: bool, cb: Option<&InfoCallback>) {
         let Some(cb) = cb else { return };
         let (p, passed) = path(server, &self.facts);
-        for &s in &p.states[self.reported.min(passed)..passed] {
+        // A TLS 1.3 server finishes its handshake before it writes its tickets (OpenSSL's
+        // tls_finish_handshake runs as the first ticket is prepared); everyone else after
+        // the last state.
+        let done_at = if server && self.facts.tls13 {
+            p.nth(S::TLS_ST_SW_SESSION_TICKET, 1)
+        } else {
+            p.len
+        };
+        for (i, &s) in p.states[..passed].iter().enumerate().skip(self.reported) {
+            if i == done_at && self.facts.done && !self.done_reported {
+                self.done_reported = true;
+                cb(InfoEvent::HandshakeDone);
+            }
             cb(InfoEvent::Loop(s));
         }
         if self.facts.done && !self.done_reported {
