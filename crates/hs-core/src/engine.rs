@@ -516,6 +516,8 @@ impl Ssl {
                 }
                 if !self.finished {
                     self.observe();
+                } else if self.role == Role::Client && self.info_cb().is_some() {
+                    self.observe_tickets();
                 }
                 Ok(())
             }

@@ -27,8 +27,10 @@ pub enum InfoEvent {
     /// A handshake call returns (`SSL_CB_CONNECT_EXIT` / `SSL_CB_ACCEPT_EXIT`) with
     /// OpenSSL's return value: 1 done, -1 to be retried or failed.
     Exit(i32),
-    /// The handshake completed (`SSL_CB_HANDSHAKE_DONE`, ret 1).
-    HandshakeDone,
+    /// The handshake completed (`SSL_CB_HANDSHAKE_DONE`, ret 1), reported in this state:
+    /// `TLS_ST_OK`, except on a TLS 1.3 server that goes on to send tickets, which OpenSSL
+    /// finishes as it prepares the first (`TLS_ST_SW_SESSION_TICKET`).
+    HandshakeDone(S),
     /// An alert was sent (`SSL_CB_WRITE_ALERT`) or read (`SSL_CB_READ_ALERT`); OpenSSL's
     /// ret is `level << 8 | description`.
     Alert {
@@ -237,6 +239,8 @@ pub(crate) struct Progress {
     done_reported: bool,
     /// The peer's close_notify was reported.
     pub(crate) close_notify_read: bool,
+    /// TLS 1.3 session tickets a client received after its handshake and reported.
+    tickets_reported: usize,
 }
 
 impl Progress {
@@ -270,15 +274,30 @@ impl Progress {
         for (i, &s) in p.states[..passed].iter().enumerate().skip(self.reported) {
             if i == done_at && self.facts.done && !self.done_reported {
                 self.done_reported = true;
-                cb(InfoEvent::HandshakeDone);
+                cb(InfoEvent::HandshakeDone(S::TLS_ST_SW_SESSION_TICKET));
             }
             cb(InfoEvent::Loop(s));
         }
         if self.facts.done && !self.done_reported {
-            cb(InfoEvent::HandshakeDone);
+            cb(InfoEvent::HandshakeDone(S::TLS_ST_OK));
         }
         self.reported = self.reported.max(passed);
         self.done_reported |= self.facts.done;
+    }
+
+    /// Reports the TLS 1.3 tickets a client received after its handshake beyond those
+    /// already reported, each as OpenSSL's client does while reading it: two LOOPs in
+    /// TLS_ST_OK, one leaving TLS_ST_CR_SESSION_TICKET, and an EXIT of 1.
+    pub(crate) fn report_tickets(&mut self, received: usize, cb: Option<&InfoCallback>) {
+        if let Some(cb) = cb {
+            for _ in self.tickets_reported..received {
+                cb(InfoEvent::Loop(S::TLS_ST_OK));
+                cb(InfoEvent::Loop(S::TLS_ST_OK));
+                cb(InfoEvent::Loop(S::TLS_ST_CR_SESSION_TICKET));
+                cb(InfoEvent::Exit(1));
+            }
+        }
+        self.tickets_reported = self.tickets_reported.max(received);
     }
 
     /// Counts everything passed so far as reported: a callback set mid-handshake hears only

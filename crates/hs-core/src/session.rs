@@ -1,6 +1,7 @@
 //! Client sessions (`SSL_SESSION`): what one connection learned that lets a later one resume.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
@@ -86,6 +87,8 @@ pub(crate) struct ConnectionStore {
     pub(crate) offer: Mutex<Option<Session>>,
     /// Made when first needed: servers never need one.
     received: OnceLock<Session>,
+    /// TLS 1.3 tickets received so far (each is an event for the info callback).
+    pub(crate) tickets: AtomicUsize,
 }
 
 impl ConnectionStore {
@@ -93,6 +96,7 @@ impl ConnectionStore {
         ConnectionStore {
             offer: Mutex::new(offer),
             received: OnceLock::new(),
+            tickets: AtomicUsize::new(0),
         }
     }
 
@@ -175,6 +179,7 @@ impl ClientSessionStore for RoutingStore {
             let mut d = st.received().lock();
             d.server_name = Some(server_name);
             d.tls13.push(value);
+            st.tickets.fetch_add(1, Ordering::Relaxed);
             Some(())
         });
     }

@@ -374,6 +374,13 @@ impl Ssl {
             self.own_mut().info_callback = cb;
         }
         self.progress.catch_up(self.role == Role::Server);
+        if let Some(state) = &self.conn_state {
+            let received = state
+                .store
+                .tickets
+                .load(std::sync::atomic::Ordering::Relaxed);
+            self.progress.report_tickets(received, None);
+        }
     }
 
     /// This connection's key log (see [`ContextBuilder::key_log`](crate::ContextBuilder::key_log));
@@ -420,6 +427,24 @@ impl Ssl {
             self.progress.facts.peer_certs = true;
         }
         self.observe_inner(true);
+    }
+
+    /// Tells the info callback of the TLS 1.3 tickets a finished client has read since the
+    /// last look.
+    pub(crate) fn observe_tickets(&mut self) {
+        let Some(state) = &self.conn_state else {
+            return;
+        };
+        let received = state
+            .store
+            .tickets
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let own = self.own.as_deref().unwrap_or(&NO_OWN);
+        let cb = own
+            .info_callback
+            .as_ref()
+            .or(self.ctx.inner.info_callback.as_ref());
+        self.progress.report_tickets(received, cb);
     }
 
     fn observe_inner(&mut self, failing: bool) {

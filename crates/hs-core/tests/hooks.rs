@@ -32,9 +32,19 @@ fn info_log() -> (InfoCallback, Log<InfoEvent>) {
     (Arc::new(move |e| l.lock().unwrap().push(e)), log)
 }
 
+/// The events of the handshake: up to its successful EXIT (what follows is the client
+/// reading its TLS 1.3 tickets).
+fn handshake_events(log: &Log<InfoEvent>) -> Vec<InfoEvent> {
+    let events = log.lock().unwrap().clone();
+    let end = events
+        .iter()
+        .position(|e| *e == InfoEvent::Exit(1))
+        .map_or(events.len(), |i| i + 1);
+    events[..end].to_vec()
+}
+
 fn loops(log: &Log<InfoEvent>) -> Vec<&'static str> {
-    log.lock()
-        .unwrap()
+    handshake_events(log)
         .iter()
         .filter_map(|e| match e {
             InfoEvent::Loop(s) => Some(s.long_name()),
@@ -78,12 +88,14 @@ fn walks(version: Version, server_ctx: &Context) -> [(Vec<&'static str>, Vec<&'s
         for (ssl, log) in [(&c, &c_log), (&s, &s_log)] {
             assert_eq!(ssl.handshake_state(), HandshakeState::TLS_ST_OK);
             assert_eq!(ssl.state_string(), "SSLOK");
-            let events = log.lock().unwrap().clone();
+            let events = handshake_events(log);
             assert_eq!(events.first(), Some(&InfoEvent::HandshakeStart));
             assert_eq!(events.last(), Some(&InfoEvent::Exit(1)));
             // DONE follows the last LOOP, except on a TLS 1.3 server, where it precedes the
             // tickets (OpenSSL finishes the handshake as it prepares the first ticket).
-            let done = events.iter().position(|e| *e == InfoEvent::HandshakeDone);
+            let done = events
+                .iter()
+                .position(|e| matches!(e, InfoEvent::HandshakeDone(_)));
             let last_loop = events.iter().rposition(|e| matches!(e, InfoEvent::Loop(_)));
             let ticket = InfoEvent::Loop(HandshakeState::TLS_ST_SW_SESSION_TICKET);
             let first_ticket = events.iter().position(|e| *e == ticket);
@@ -564,4 +576,25 @@ fn a_resumed_tls13_server_logs_what_openssl_logs() {
     assert_eq!(names(&c_log), names(&s_log));
     assert!(!names(&s_log).contains(&"CLIENT_EARLY_TRAFFIC_SECRET".to_owned()));
     assert_eq!(names(&s_log).len(), 5);
+}
+
+#[test]
+fn a_tls13_client_reports_each_ticket_it_reads_as_openssl() {
+    // libssl: per ticket, LOOP twice in TLS_ST_OK, LOOP leaving TLS_ST_CR_SESSION_TICKET,
+    // EXIT 1 — inside the SSL_read that takes it.
+    let (mut c, mut s) = pair(&client_at(Version::Tls13), &p256().server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+    let (cb, log) = info_log();
+    c.set_info_callback(Some(cb));
+    assert!(c.read(&mut c_io, &mut [0u8; 8]).unwrap_err().is_retry());
+    let one = [
+        InfoEvent::Loop(HandshakeState::TLS_ST_OK),
+        InfoEvent::Loop(HandshakeState::TLS_ST_OK),
+        InfoEvent::Loop(HandshakeState::TLS_ST_CR_SESSION_TICKET),
+        InfoEvent::Exit(1),
+    ];
+    assert_eq!(*log.lock().unwrap(), [one, one].concat());
+    assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_OK);
 }

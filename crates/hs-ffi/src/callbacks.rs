@@ -198,8 +198,15 @@ fn info(ssl: *mut SslObj, ev: InfoEvent) {
     let Some(s) = obj_or_null(ssl) else { return };
     let state = &s.cb_state.state;
     match ev {
-        InfoEvent::Loop(st) => state.store(st.0, Ordering::Relaxed),
-        InfoEvent::HandshakeDone | InfoEvent::Exit(1) => state.store(TLS_ST_OK, Ordering::Relaxed),
+        InfoEvent::Loop(st) | InfoEvent::HandshakeDone(st) => state.store(st.0, Ordering::Relaxed),
+        InfoEvent::Exit(1) => state.store(TLS_ST_OK, Ordering::Relaxed),
+        // A fatal alert sent: from here on the call has failed ("error" in the state
+        // strings). One received is reported first, then fails the call (below).
+        InfoEvent::Alert {
+            level: 2,
+            direction: AlertDirection::Sent,
+            ..
+        } => s.cb_state.failed.store(true, Ordering::Relaxed),
         _ => {}
     }
     let Some(cb) = s.info_callback_in_force() else {
@@ -214,7 +221,7 @@ fn info(ssl: *mut SslObj, ev: InfoEvent) {
         InfoEvent::HandshakeStart => (SSL_CB_HANDSHAKE_START, 1),
         InfoEvent::Loop(_) => (role | SSL_CB_LOOP, 1),
         InfoEvent::Exit(r) => (role | SSL_CB_EXIT, r),
-        InfoEvent::HandshakeDone => (SSL_CB_HANDSHAKE_DONE, 1),
+        InfoEvent::HandshakeDone(_) => (SSL_CB_HANDSHAKE_DONE, 1),
         InfoEvent::Alert {
             direction,
             level,
@@ -233,7 +240,15 @@ fn info(ssl: *mut SslObj, ev: InfoEvent) {
     };
     // SAFETY: the application registered `cb` with SSL_set_info_callback or
     // SSL_CTX_set_info_callback; it gets its SSL and OpenSSL's (where, ret).
-    unsafe { cb(ssl, place, ret) }
+    unsafe { cb(ssl, place, ret) };
+    if let InfoEvent::Alert {
+        level: 2,
+        direction: AlertDirection::Received,
+        ..
+    } = ev
+    {
+        s.cb_state.failed.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The engine's key log lines for `ssl`, to its SSL_CTX's keylog callback (looked up at

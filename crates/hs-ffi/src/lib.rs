@@ -173,14 +173,13 @@
 //!   its state machine): the LOOP states of a received flight are reported together once
 //!   rustls has processed it, walking the states OpenSSL passes for that kind of
 //!   handshake in OpenSSL's order; HANDSHAKE_START / HANDSHAKE_DONE, the EXIT return
-//!   values, the alerts, the first and last LOOP states and `SSL_get_state` after each
-//!   handshake call are OpenSSL's. The rest differs: a client's reads after a TLS 1.3
-//!   handshake report no events for the tickets they take (OpenSSL: LOOP ... "read server
-//!   session ticket" and EXIT 1 per ticket); inside the alert and EXIT callbacks of a failing
-//!   call, `SSL_get_state` gives the last LOOP state and `SSL_state_string_long` its name,
-//!   where OpenSSL gives the state of the message that failed and "error" (after the call
-//!   both agree); messages rustls does not report (a certificate request seen by a client, a
-//!   HelloRetryRequest, TLS 1.2 tickets received by a client) have no state.
+//!   values, the alerts, the LOOP states, a TLS 1.3 client's events for each ticket it
+//!   reads and `SSL_get_state` after each call are OpenSSL's. The rest differs: inside the
+//!   alert and EXIT callbacks of a failing call `SSL_get_state` gives the last state left
+//!   where OpenSSL gives the state of the message that failed (both say "error"; after the
+//!   call both agree); messages rustls does not report (a certificate request seen by a
+//!   client, a HelloRetryRequest, a TLS 1.2 ticket received by a client) have no state;
+//!   after a TLS 1.3 resumption the server's second ticket adds a LOOP on both sides.
 //! * **Server session callbacks**: the server's new-session callback is called for each
 //!   session hs's server cache stores (TLS 1.2 session IDs, TLS 1.3 stateful tickets with
 //!   `SSL_OP_NO_TICKET`), the remove callback for each it drops (the oldest when

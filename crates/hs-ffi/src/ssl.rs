@@ -110,6 +110,8 @@ pub(crate) struct CbState {
     pub(crate) server: AtomicBool,
     /// `OSSL_HANDSHAKE_STATE`: set when the call starts, then moved by the info events.
     pub(crate) state: AtomicI32,
+    /// The handshake has failed (set when the call starts, or by a fatal alert during it).
+    pub(crate) failed: AtomicBool,
 }
 
 impl Drop for Inner {
@@ -267,6 +269,9 @@ fn run<R>(
     this.cb_state
         .state
         .store(core.handshake_state().0, Ordering::Relaxed);
+    this.cb_state
+        .failed
+        .store(sticky && !was_finished, Ordering::Relaxed);
     // The callbacks are looked up when they are called; the engine reports to them once
     // one was set (on the SSL or its SSL_CTX) before the call.
     if !g.info_installed
@@ -1044,7 +1049,10 @@ fn state_cstrs(state: i32, failed: bool) -> (&'static CStr, &'static CStr) {
 fn state_strings(ssl: *const SslObj) -> Option<(&'static CStr, &'static CStr)> {
     if crate::callbacks::in_call_of(ssl) {
         let s = obj(ssl)?;
-        return Some(state_cstrs(s.cb_state.state.load(Ordering::Relaxed), false));
+        return Some(state_cstrs(
+            s.cb_state.state.load(Ordering::Relaxed),
+            s.cb_state.failed.load(Ordering::Relaxed),
+        ));
     }
     with(ssl, None, |g| {
         Some(match &g.core {
