@@ -12,8 +12,13 @@
 //! Each run reads the committed seeds (`fuzz/corpus/<target>/`, never written to) and keeps
 //! what it discovers in `fuzz/target/corpus/<target>/`, so runs build on each other without
 //! touching the repository. A crash fails the command and leaves its input in
-//! `fuzz/artifacts/<target>/`; replay it with `cargo fuzz run <target> <file>` inside `fuzz/`
-//! (with `RUSTC_BOOTSTRAP=1`).
+//! `fuzz/artifacts/<target>/`; replay it with `cargo fuzz run -O <target> <file>` inside
+//! `fuzz/` (with `RUSTC_BOOTSTRAP=1`).
+//!
+//! Builds use `-O`: cargo-fuzz's default adds `-Cdebug-assertions` for every crate through
+//! RUSTFLAGS, which would also turn on rustls' debug-only assertion of one fatal alert per
+//! connection (rustls/rustls#959, off in the main workspace too); `fuzz/Cargo.toml` turns
+//! debug assertions and overflow checks back on for every other crate.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -190,7 +195,8 @@ fn run(targets: &[&str], seconds: u64) -> Result<(), String> {
         "xtask fuzz: building every target with `-s {sanitizer}` (RUSTC_BOOTSTRAP=1 lets the \
          stable compiler take cargo-fuzz's nightly flags)"
     );
-    crate::exec(&mut cargo_fuzz(&["build", "-s", sanitizer])).map_err(|e| format!("build: {e}"))?;
+    crate::exec(&mut cargo_fuzz(&["build", "-O", "-s", sanitizer]))
+        .map_err(|e| format!("build: {e}"))?;
     let mut failures = Vec::new();
     let mut summary = Vec::new();
     for target in targets {
@@ -234,7 +240,7 @@ fn run_target(target: &str, seconds: u64, sanitizer: &str) -> Result<Stats, Stri
         format!("-dict={}", dict.display()),
         "-print_final_stats=1".to_owned(),
     ];
-    let mut args: Vec<String> = ["run", "-s", sanitizer, target]
+    let mut args: Vec<String> = ["run", "-O", "-s", sanitizer, target]
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
