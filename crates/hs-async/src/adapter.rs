@@ -6,7 +6,7 @@
 //! answering `Pending`, so the face turns WANT_* back into `Poll::Pending` and the task
 //! sleeps until the socket is ready. Nothing here wakes a task by itself.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -44,6 +44,16 @@ impl<S: AsyncRead + Unpin> Read for PollIo<'_, '_, S> {
 impl<S: AsyncWrite + Unpin> Write for PollIo<'_, '_, S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match Pin::new(&mut *self.io).poll_write(self.cx, buf) {
+            Poll::Ready(r) => r,
+            Poll::Pending => Err(pending()),
+        }
+    }
+
+    /// rustls hands over a flight's records as separate buffers: one `writev` (a
+    /// transport's `poll_write_vectored`) sends them together, where `write` would send a
+    /// segment per record and make the peer wake up for each.
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        match Pin::new(&mut *self.io).poll_write_vectored(self.cx, bufs) {
             Poll::Ready(r) => r,
             Poll::Pending => Err(pending()),
         }
@@ -88,6 +98,15 @@ impl<S> Write for QueuedIo<'_, '_, S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.out.extend_from_slice(buf);
         Ok(buf.len())
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        let mut n = 0;
+        for buf in bufs {
+            self.out.extend_from_slice(buf);
+            n += buf.len();
+        }
+        Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -138,4 +157,76 @@ pub(crate) fn ready<T>(r: Result<T, Error>) -> Poll<Result<T, Error>> {
 /// certificate failures, `InvalidInput` for configuration and state errors).
 pub(crate) fn to_io(e: Error) -> io::Error {
     io::Error::from(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A transport that records the buffers of each vectored write it is given.
+    #[derive(Default)]
+    struct Recorder {
+        writes: Vec<Vec<Vec<u8>>>,
+    }
+
+    impl AsyncWrite for Recorder {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            self.writes.push(vec![buf.to_vec()]);
+            Poll::Ready(Ok(buf.len()))
+        }
+
+        fn poll_write_vectored(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            bufs: &[IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            self.writes.push(bufs.iter().map(|b| b.to_vec()).collect());
+            Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            true
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[test]
+    fn a_flight_of_records_reaches_the_transport_in_one_vectored_write() {
+        let mut t = Recorder::default();
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let records: [&[u8]; 3] = [b"hello", b"encrypted", b"finished"];
+        let slices: Vec<IoSlice<'_>> = records.iter().map(|r| IoSlice::new(r)).collect();
+        let n = PollIo::new(&mut t, &mut cx)
+            .write_vectored(&slices)
+            .unwrap();
+        assert_eq!(n, 22);
+        assert_eq!(t.writes.len(), 1, "one write for the whole flight");
+        assert_eq!(t.writes[0].len(), 3);
+    }
+
+    #[test]
+    fn queued_records_keep_their_order() {
+        let mut t = Recorder::default();
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let mut out = Vec::new();
+        let slices = [IoSlice::new(b"ab"), IoSlice::new(b""), IoSlice::new(b"c")];
+        let n = QueuedIo::new(&mut t, &mut cx, &mut out)
+            .write_vectored(&slices)
+            .unwrap();
+        assert_eq!((n, out.as_slice()), (3, &b"abc"[..]));
+        assert!(t.writes.is_empty(), "queued, not written");
+    }
 }
