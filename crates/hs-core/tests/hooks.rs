@@ -74,14 +74,10 @@ fn walks(version: Version, server_ctx: &Context) -> [(Vec<&'static str>, Vec<&'s
     let mut out: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
     let mut session = None;
     for _ in 0..2 {
-        let (mut c, mut s) = pair(&client_ctx, server_ctx);
+        let (mut c, mut s, c_log, s_log) = watched(&client_ctx, server_ctx);
         if let Some(sess) = &session {
             c.set_session(sess);
         }
-        let (c_cb, c_log) = info_log();
-        let (s_cb, s_log) = info_log();
-        c.set_info_callback(Some(c_cb));
-        s.set_info_callback(Some(s_cb));
         assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_BEFORE);
         session = handshake(&mut c, &mut s);
         assert_eq!(c.session_reused(), out.len() == 1, "{version:?}");
@@ -278,14 +274,24 @@ fn the_state_is_where_a_non_blocking_handshake_waits() {
     assert_eq!(s.state_string_long(), "TLSv1.3 early data");
 }
 
-#[test]
-fn alerts_reach_the_info_callback_both_ways() {
-    let pki = p256();
-    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+/// A client and server over the given contexts, each with an info callback logging to the
+/// returned logs.
+fn watched(
+    client_ctx: &Context,
+    server_ctx: &Context,
+) -> (Ssl, Ssl, Log<InfoEvent>, Log<InfoEvent>) {
+    let (mut c, mut s) = pair(client_ctx, server_ctx);
     let (c_cb, c_log) = info_log();
     let (s_cb, s_log) = info_log();
     c.set_info_callback(Some(c_cb));
     s.set_info_callback(Some(s_cb));
+    (c, s, c_log, s_log)
+}
+
+#[test]
+fn alerts_reach_the_info_callback_both_ways() {
+    let pki = p256();
+    let (mut c, mut s, c_log, s_log) = watched(&pki.client_context(), &pki.server_context());
     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
     let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
     assert!(cl.ok() && sl.ok());
@@ -313,11 +319,7 @@ fn alerts_reach_the_info_callback_both_ways() {
     // A client that does not trust the server's CA: it sends bad_certificate-class alert
     // 48 (unknown_ca), the server reads it, both as fatal (level 2).
     let other = hs_core::testing::TestPki::new("localhost");
-    let (mut c, mut s) = pair(&other.client_context(), &pki.server_context());
-    let (c_cb, c_log) = info_log();
-    let (s_cb, s_log) = info_log();
-    c.set_info_callback(Some(c_cb));
-    s.set_info_callback(Some(s_cb));
+    let (mut c, mut s, c_log, s_log) = watched(&other.client_context(), &pki.server_context());
     let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
     let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
     assert!(!cl.ok() && !sl.ok());
