@@ -3,7 +3,6 @@
 //! (a caught panic would show as `ERR_R_INTERNAL_ERROR` on the queue) and every
 //! connection that is driven to the end of a handshake and shutdown must get there.
 
-use std::ffi::CString;
 use std::ptr::null_mut;
 
 use libc::{c_int, c_long};
@@ -51,14 +50,8 @@ fn no_internal_error(step: usize, what: &str) {
 #[test]
 fn random_call_sequences_never_panic_and_leave_connections_usable() {
     let pki = hs_core::testing::TestPki::new("localhost");
-    let dir = std::env::temp_dir().join(format!("hs-ffi-seq-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let chain = dir.join("chain.pem");
-    let key = dir.join("key.pem");
-    std::fs::write(&chain, &pki.server().chain_pem).expect("chain");
-    std::fs::write(&key, &pki.server().key_pem).expect("key");
-    let chain = CString::new(chain.to_str().expect("utf-8 path")).expect("path");
-    let key = CString::new(key.to_str().expect("utf-8 path")).expect("path");
+    let files = crate::test_files::ServerFiles::new(&pki, "seq");
+    let (chain, key) = (&files.chain, &files.key);
     let ctrls: [c_int; 12] = [33, 78, 44, 45, 21, 22, 24, 25, 27, 123, 124, 134];
     let bio_ctrls: [c_int; 10] = [1, 2, 8, 9, 10, 11, 13, 102, 130, 142];
 
@@ -190,5 +183,4 @@ fn random_call_sequences_never_panic_and_leave_connections_usable() {
         }
         clear_for_tests();
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -378,22 +378,9 @@ mod tests {
 
     #[test]
     fn a_callback_that_reenters_its_own_ssl_gets_an_error_instead_of_a_deadlock() {
-        use std::io::Write as _;
         let pki = hs_core::testing::TestPki::new("localhost");
-        let dir = std::env::temp_dir().join(format!("hs-ffi-reenter-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let chain = dir.join("chain.pem");
-        let key = dir.join("key.pem");
-        std::fs::File::create(&chain)
-            .unwrap()
-            .write_all(pki.server().chain_pem.as_bytes())
-            .unwrap();
-        std::fs::File::create(&key)
-            .unwrap()
-            .write_all(pki.server().key_pem.as_bytes())
-            .unwrap();
-        let cpath = std::ffi::CString::new(chain.to_str().unwrap()).unwrap();
-        let kpath = std::ffi::CString::new(key.to_str().unwrap()).unwrap();
+        let files = crate::test_files::ServerFiles::new(&pki, "reenter");
+        let (cpath, kpath) = (&files.chain, &files.key);
         let mut seen: (bool, c_int) = (false, -1);
         // SAFETY: every object is created here, used on this thread and freed once.
         unsafe {
@@ -431,7 +418,6 @@ mod tests {
             SSL_CTX_free(cctx);
             SSL_CTX_free(sctx);
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// What the re-entering verify callback saw: (preverify_ok, error, depth, leaf DER
@@ -464,22 +450,9 @@ mod tests {
 
     #[test]
     fn a_verify_callback_overrides_an_unknown_ca_and_reentering_its_ssl_gets_an_error() {
-        use std::io::Write as _;
         let pki = hs_core::testing::TestPki::new("localhost");
-        let dir = std::env::temp_dir().join(format!("hs-ffi-verify-cb-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let chain = dir.join("chain.pem");
-        let key = dir.join("key.pem");
-        std::fs::File::create(&chain)
-            .unwrap()
-            .write_all(pki.server().chain_pem.as_bytes())
-            .unwrap();
-        std::fs::File::create(&key)
-            .unwrap()
-            .write_all(pki.server().key_pem.as_bytes())
-            .unwrap();
-        let cpath = std::ffi::CString::new(chain.to_str().unwrap()).unwrap();
-        let kpath = std::ffi::CString::new(key.to_str().unwrap()).unwrap();
+        let files = crate::test_files::ServerFiles::new(&pki, "verify-cb");
+        let (cpath, kpath) = (&files.chain, &files.key);
         // SAFETY: every object is created here, used on this thread and freed once.
         unsafe {
             let sctx = SSL_CTX_new(TLS_server_method());
@@ -526,7 +499,6 @@ mod tests {
             SSL_CTX_free(sctx);
         }
         crate::err::clear_for_tests();
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// What the info, keylog, new-session and remove callbacks below saw.
@@ -588,22 +560,9 @@ mod tests {
 
     #[test]
     fn info_keylog_new_session_and_remove_callbacks_reach_the_c_callbacks() {
-        use std::io::Write as _;
         let pki = hs_core::testing::TestPki::new("localhost");
-        let dir = std::env::temp_dir().join(format!("hs-ffi-hooks-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let chain = dir.join("chain.pem");
-        let key = dir.join("key.pem");
-        std::fs::File::create(&chain)
-            .unwrap()
-            .write_all(pki.server().chain_pem.as_bytes())
-            .unwrap();
-        std::fs::File::create(&key)
-            .unwrap()
-            .write_all(pki.server().key_pem.as_bytes())
-            .unwrap();
-        let cpath = std::ffi::CString::new(chain.to_str().unwrap()).unwrap();
-        let kpath = std::ffi::CString::new(key.to_str().unwrap()).unwrap();
+        let files = crate::test_files::ServerFiles::new(&pki, "hooks");
+        let (cpath, kpath) = (&files.chain, &files.key);
         // SAFETY: every object is created here, used on this thread and freed once.
         unsafe {
             let sctx = SSL_CTX_new(TLS_server_method());
@@ -690,6 +649,5 @@ mod tests {
             );
         }
         crate::err::clear_for_tests();
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -232,4 +232,6 @@ mod init;
 mod null_arguments;
 mod session;
 mod ssl;
+#[cfg(test)]
+mod test_files;
 mod x509;
