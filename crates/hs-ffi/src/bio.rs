@@ -72,6 +72,9 @@ struct Inner {
     kind: Kind,
     /// BIO_CLOSE: the descriptor is closed on free.
     close: bool,
+    /// A negative descriptor given to a socket or fd BIO (`Kind::Fd(None)` then): OpenSSL
+    /// keeps the number and its I/O fails with EBADF.
+    invalid_fd: Option<c_int>,
 }
 
 /// `BIO`: a reference-counted transport.
@@ -99,7 +102,11 @@ impl Bio {
         Box::into_raw(Box::new(Bio {
             refs: AtomicI32::new(1),
             flags: AtomicI32::new(0),
-            inner: Mutex::new(Inner { kind, close }),
+            inner: Mutex::new(Inner {
+                kind,
+                close,
+                invalid_fd: None,
+            }),
         }))
     }
 
@@ -138,10 +145,7 @@ impl Bio {
                 Kind::Mem(m) => m.read(buf),
                 Kind::Pair(p) => p.read(buf),
                 Kind::Fd(Some(f)) => f.read(buf),
-                Kind::Fd(None) => Err(io::Error::new(
-                    io::ErrorKind::NotConnected,
-                    "BIO has no descriptor",
-                )),
+                Kind::Fd(None) => Err(no_descriptor(g.invalid_fd)),
             }
         };
         match &r {
@@ -163,10 +167,7 @@ impl Bio {
                 Kind::Mem(m) => m.write(buf),
                 Kind::Pair(p) => p.write(buf),
                 Kind::Fd(Some(f)) => f.write(buf),
-                Kind::Fd(None) => Err(io::Error::new(
-                    io::ErrorKind::NotConnected,
-                    "BIO has no descriptor",
-                )),
+                Kind::Fd(None) => Err(no_descriptor(g.invalid_fd)),
             }
         };
         if matches!(&r, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
@@ -175,17 +176,24 @@ impl Bio {
         r
     }
 
-    /// The descriptor of a socket or fd BIO.
+    /// The descriptor of a socket or fd BIO (a negative one as it was given).
     pub(crate) fn fd(&self) -> Option<c_int> {
-        match &self.lock().kind {
+        let g = self.lock();
+        match &g.kind {
             Kind::Fd(Some(f)) => Some(std::os::fd::AsRawFd::as_raw_fd(&**f)),
+            Kind::Fd(None) => g.invalid_fd,
             _ => None,
         }
     }
 
     /// A socket BIO on `fd` (`BIO_new_socket`).
     pub(crate) fn new_socket(fd: c_int, close: bool) -> *mut Bio {
-        Bio::new(Kind::Fd(Some(ManuallyDrop::new(fd_bio(fd)))), close)
+        let b = Bio::new(Kind::Fd(fd_bio(fd).map(ManuallyDrop::new)), close);
+        if fd < 0 {
+            // SAFETY: `b` was just made by Bio::new and is not shared yet.
+            unsafe { &*b }.lock().invalid_fd = Some(fd);
+        }
+        b
     }
 
     fn mem_empty_return(&self) -> Option<c_int> {
@@ -196,10 +204,25 @@ impl Bio {
     }
 }
 
-fn fd_bio(fd: c_int) -> FdBio {
-    // SAFETY: the caller hands us a descriptor; with BIO_NOCLOSE `Inner::drop` gives it back
-    // without closing it, so ownership is only borrowed for the BIO's life.
-    FdBio::new(unsafe { OwnedFd::from_raw_fd(fd) })
+/// A BIO over the caller's descriptor; `None` for a negative one, which no `OwnedFd` may
+/// hold (OpenSSL accepts it and fails the I/O with EBADF: see [`no_descriptor`]).
+fn fd_bio(fd: c_int) -> Option<FdBio> {
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: `fd` is not negative; the caller hands us a descriptor, and with BIO_NOCLOSE
+    // `Inner::drop` gives it back without closing it, so ownership is only borrowed for the
+    // BIO's life.
+    Some(FdBio::new(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+/// The I/O error of a socket or fd BIO without a usable descriptor: EBADF for a negative
+/// one given, as read(2) on it reports; "not connected" before any was set.
+fn no_descriptor(invalid: Option<c_int>) -> io::Error {
+    match invalid {
+        Some(_) => io::Error::from_raw_os_error(libc::EBADF),
+        None => io::Error::new(io::ErrorKind::NotConnected, "BIO has no descriptor"),
+    }
 }
 
 /// An SSL's transport: reads from its read BIO, writes to its write BIO.
@@ -523,7 +546,8 @@ fn ctrl(b: &Bio, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
                     let _ = old.into_fd().into_raw_fd();
                 }
             }
-            *slot = Some(ManuallyDrop::new(fd_bio(fd)));
+            *slot = fd_bio(fd).map(ManuallyDrop::new);
+            g.invalid_fd = (fd < 0).then_some(fd);
             g.close = larg != 0;
             1
         }
@@ -533,7 +557,13 @@ fn ctrl(b: &Bio, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
                 put(parg.cast::<c_int>(), fd);
                 fd as c_long
             }
-            None => -1,
+            None => match g.invalid_fd {
+                Some(fd) => {
+                    put(parg.cast::<c_int>(), fd);
+                    c_long::from(fd)
+                }
+                None => -1,
+            },
         },
         (Kind::Fd(_), BIO_CTRL_EOF) => {
             (b.flags.load(Ordering::Acquire) & BIO_FLAGS_IN_EOF != 0) as c_long

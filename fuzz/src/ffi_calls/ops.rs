@@ -155,11 +155,15 @@ impl Pool {
                     }
                 }
                 16 => {
-                    // A socket BIO on a descriptor that cannot be open (beyond any
-                    // RLIMIT_NOFILE): every I/O fails with EBADF. Not -1: hs-ffi builds an
-                    // `OwnedFd` from it, which Rust forbids (a debug build panics).
+                    // A socket BIO on a descriptor that cannot be open: -1 (kept as OpenSSL
+                    // keeps it) or one beyond any RLIMIT_NOFILE. Every I/O fails with EBADF.
                     let ssl = self.pick_ssl(bytes);
-                    c::SSL_set_fd(ssl, c_int::MAX);
+                    let fd = if bytes.u8().is_multiple_of(2) {
+                        -1
+                    } else {
+                        c_int::MAX
+                    };
+                    c::SSL_set_fd(ssl, fd);
                     if let Some(model) = self.ssl_model(ssl) {
                         let b = c::SSL_get_rbio(ssl);
                         model.rbio = b;

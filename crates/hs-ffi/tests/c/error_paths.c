@@ -4,6 +4,7 @@
  * and an EOF in the middle of a handshake over memory BIOs.
  * Usage: error_paths <ca.pem> <chain.pem> <key.pem>
  */
+#include <errno.h>
 #include "trace.h"
 
 static SSL_CTX *server_ctx(const char *chain, const char *key)
@@ -213,6 +214,23 @@ int main(int argc, char **argv)
     ERR_clear_error();
     SSL_CTX_free(sctx);
     SSL_CTX_free(cctx);
+
+    puts("== negative_descriptor");
+    /* OpenSSL keeps a negative descriptor; the I/O on it fails with EBADF (SYSCALL). */
+    SSL_CTX *fdctx = SSL_CTX_new(TLS_client_method());
+    SSL *fds = SSL_new(fdctx);
+    printf("set_fd(-1)=%d get_fd=%d\n", SSL_set_fd(fds, -1), SSL_get_fd(fds));
+    errno = 0;
+    r = SSL_connect(fds);
+    printf("connect=%d err=%d ebadf=%d queue_empty=%d\n", r, SSL_get_error(fds, r), errno == EBADF,
+           ERR_peek_error() == 0);
+    BIO *nb = BIO_new_socket(-1, BIO_NOCLOSE);
+    printf("bio_get_fd=%ld bio_write=%d retry=%d bio_read=%d\n", (long)BIO_get_fd(nb, NULL),
+           BIO_write(nb, "x", 1), BIO_should_retry(nb), BIO_read(nb, buf, 4));
+    BIO_free(nb);
+    SSL_free(fds);
+    SSL_CTX_free(fdctx);
+    ERR_clear_error();
 
     verify_case("unknown_ca_verify_peer", SSL_VERIFY_PEER, chain, key);
     verify_case("unknown_ca_verify_none", SSL_VERIFY_NONE, chain, key);
