@@ -113,6 +113,13 @@ struct Own {
     key_log: Option<KeyLogCallback>,
 }
 
+/// The info callback in force for a connection with these settings: its own, else its
+/// context's. (A free function, so that it borrows only the two fields.)
+fn info_callback_of<'a>(own: Option<&'a Own>, ctx: &'a Context) -> Option<&'a InfoCallback> {
+    own.and_then(|o| o.info_callback.as_ref())
+        .or(ctx.inner.info_callback.as_ref())
+}
+
 static NO_OWN: Own = Own {
     alpn: None,
     verify_mode: None,
@@ -400,10 +407,7 @@ impl Ssl {
 
     /// The info callback in force: the connection's own, else its context's.
     pub(crate) fn info_cb(&self) -> Option<&InfoCallback> {
-        self.own()
-            .info_callback
-            .as_ref()
-            .or(self.ctx.inner.info_callback.as_ref())
+        info_callback_of(self.own.as_deref(), &self.ctx)
     }
 
     /// Tells the info callback, if any.
@@ -439,11 +443,7 @@ impl Ssl {
             .store
             .tickets
             .load(std::sync::atomic::Ordering::Relaxed);
-        let own = self.own.as_deref().unwrap_or(&NO_OWN);
-        let cb = own
-            .info_callback
-            .as_ref()
-            .or(self.ctx.inner.info_callback.as_ref());
+        let cb = info_callback_of(self.own.as_deref(), &self.ctx);
         self.progress.report_tickets(received, cb);
     }
 
@@ -481,11 +481,7 @@ impl Ssl {
                 }
             }
         }
-        let own = self.own.as_deref().unwrap_or(&NO_OWN);
-        let cb = own
-            .info_callback
-            .as_ref()
-            .or(self.ctx.inner.info_callback.as_ref());
+        let cb = info_callback_of(self.own.as_deref(), &self.ctx);
         self.progress.report(server, cb);
     }
 
