@@ -13,6 +13,9 @@
 //! `cargo xtask c-tests` installs them and runs `cargo test -p hs-ffi --test c_asan --
 //! --ignored`.
 
+mod c_support;
+
+use c_support::{crate_dir, lib_dir, pki_files, scratch};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -24,57 +27,6 @@ const NOT_STANDALONE: [&str; 3] = ["interop_client", "interop_server", "constant
 /// What the runs set: leaks are checked at exit, a report makes the exit status non-zero
 /// (ASan: 1, LeakSanitizer: 23) instead of aborting.
 const ASAN_OPTIONS: &str = "detect_leaks=1:abort_on_error=0:halt_on_error=1";
-
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// target/<profile>, where libhs_ffi.so is (the test binary lives in target/<profile>/deps).
-fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>")
-        .to_path_buf();
-    assert!(
-        dir.join("libhs_ffi.so").exists(),
-        "libhs_ffi.so not found in {}: build the crate (cargo build -p hs-ffi) first",
-        dir.display()
-    );
-    dir
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hs-ffi-asan-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("scratch directory");
-    d
-}
-
-/// The PEM files every program takes, in `c_programs.rs`'s order: CA, server chain, server
-/// key, client chain, client key, and the root of another PKI.
-fn pki_files(dir: &Path) -> Vec<PathBuf> {
-    let pki = hs_core::testing::TestPki::new("localhost");
-    let other = hs_core::testing::TestPki::new("localhost");
-    [
-        ("ca.pem", pki.ca_pem().to_vec()),
-        ("chain.pem", pki.server().chain_pem.clone().into_bytes()),
-        ("key.pem", pki.server().key_pem.clone().into_bytes()),
-        (
-            "client-chain.pem",
-            pki.client().chain_pem.clone().into_bytes(),
-        ),
-        ("client-key.pem", pki.client().key_pem.clone().into_bytes()),
-        ("other-ca.pem", other.ca_pem().to_vec()),
-    ]
-    .into_iter()
-    .map(|(name, data)| {
-        let path = dir.join(name);
-        std::fs::write(&path, data).expect("write PEM");
-        path
-    })
-    .collect()
-}
 
 /// Compiles `src` with AddressSanitizer against hs_ffi's headers and libhs_ffi.
 fn compile_asan(src: &Path, out: &Path) {
@@ -175,8 +127,8 @@ fn c_programs_built_with_address_sanitizer_report_no_error_and_no_leak() {
     assert!(programs.len() >= 10, "found {programs:?}");
     let mut failures = Vec::new();
     for name in &programs {
-        let dir = scratch(name);
-        let args = pki_files(&dir);
+        let dir = scratch("asan", name);
+        let args = pki_files(&dir).to_vec();
         let exe = dir.join(name);
         compile_asan(&crate_dir().join("tests/c").join(format!("{name}.c")), &exe);
         let start = Instant::now();
@@ -208,7 +160,7 @@ fn c_programs_built_with_address_sanitizer_report_no_error_and_no_leak() {
 #[test]
 #[ignore = "needs gcc (libasan) and libssl-dev: run by `cargo xtask c-tests`"]
 fn address_sanitizer_build_reports_a_leaked_ssl_ctx_and_a_heap_overflow() {
-    let dir = scratch("known-defects");
+    let dir = scratch("asan", "known-defects");
     let src = dir.join("defects.c");
     std::fs::write(
         &src,

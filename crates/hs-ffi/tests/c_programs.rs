@@ -7,59 +7,12 @@
 //! `cargo xtask c-tests` installs them and runs `cargo test -p hs-ffi --test c_programs --
 //! --ignored`. Without them the tests fail and say what is missing.
 
+mod c_support;
+
+use c_support::{crate_dir, lib_dir, pki_files, scratch};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// target/<profile>: the test binary lives in target/<profile>/deps.
-fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>")
-        .to_path_buf();
-    assert!(
-        dir.join("libhs_ffi.so").exists(),
-        "libhs_ffi.so not found in {}: build the crate (cargo build -p hs-ffi) first",
-        dir.display()
-    );
-    dir
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hs-ffi-c-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("scratch directory");
-    d
-}
-
-/// PEM files for the programs: CA, server chain (leaf + intermediate), server key, client
-/// chain, client key, and the root of another PKI (trusting it, the others are of an
-/// unknown issuer). Programs take the first three; client_auth.c five, verify_callback.c all.
-fn pki_files(dir: &Path) -> [PathBuf; 6] {
-    let pki = hs_core::testing::TestPki::new("localhost");
-    let other = hs_core::testing::TestPki::new("localhost");
-    let files = [
-        ("ca.pem", pki.ca_pem().to_vec()),
-        ("chain.pem", pki.server().chain_pem.clone().into_bytes()),
-        ("key.pem", pki.server().key_pem.clone().into_bytes()),
-        (
-            "client-chain.pem",
-            pki.client().chain_pem.clone().into_bytes(),
-        ),
-        ("client-key.pem", pki.client().key_pem.clone().into_bytes()),
-        ("other-ca.pem", other.ca_pem().to_vec()),
-    ];
-    files.map(|(name, data)| {
-        let path = dir.join(name);
-        std::fs::write(&path, data).expect("write PEM");
-        path
-    })
-}
 
 /// CA, server chain, server key.
 fn pki(dir: &Path) -> [PathBuf; 3] {
@@ -155,7 +108,7 @@ fn run(exe: &Path, args: &[PathBuf], limit: Duration) -> String {
 
 /// Builds `name.c` three ways, runs each, and requires the same trace from all three.
 fn same_trace_three_ways(name: &str) {
-    let dir = scratch(name);
+    let dir = scratch("c", name);
     let args = pki_files(&dir).to_vec();
     let src = crate_dir().join("tests/c").join(format!("{name}.c"));
     let mut traces = Vec::new();
@@ -268,7 +221,7 @@ fn server_session_cache_new_and_remove_callbacks_follow_adds_and_evictions_as_li
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn every_header_constant_has_openssls_value() {
-    let dir = scratch("constants");
+    let dir = scratch("c", "constants");
     let src = crate_dir().join("tests/c/constants.c");
     let sys = dir.join("constants-sys");
     let ours = dir.join("constants-ours");
@@ -383,7 +336,7 @@ fn programs_that_follow_openssls_ownership_rules_neither_leak_nor_touch_freed_me
         "verify_callback",
         "session_remove",
     ] {
-        let dir = scratch(&format!("valgrind-{name}"));
+        let dir = scratch("c", &format!("valgrind-{name}"));
         let args = pki_files(&dir).to_vec();
         let exe = dir.join(name);
         compile(
@@ -448,7 +401,7 @@ fn wait_for_port(port: u16) {
 #[test]
 #[ignore = "needs gcc, libssl-dev and the openssl tool: run by `cargo xtask c-tests`"]
 fn c_clients_and_the_docs_example_against_openssl_s_server_behave_as_with_libssl() {
-    let dir = scratch("s_server");
+    let dir = scratch("c", "s_server");
     let [ca, chain, key] = pki(&dir);
     // s_server takes the leaf with -cert and the rest of the chain with -cert_chain.
     let pem = std::fs::read_to_string(&chain).expect("chain");
@@ -565,7 +518,7 @@ fn c_clients_and_the_docs_example_against_openssl_s_server_behave_as_with_libssl
 #[test]
 #[ignore = "needs gcc, libssl-dev and the openssl tool: run by `cargo xtask c-tests`"]
 fn c_server_answers_openssl_s_client_as_with_libssl() {
-    let dir = scratch("s_client");
+    let dir = scratch("c", "s_client");
     let [ca, chain, key] = pki(&dir);
     let src = crate_dir().join("tests/c/interop_server.c");
     let mut outputs = Vec::new();
@@ -689,7 +642,7 @@ fn hs_ffi_pc_gives_the_flags_to_build_and_run_a_program() {
         flags.contains("-lhs_ffi") && flags.contains("include"),
         "{flags}"
     );
-    let dir = scratch("pkg-config");
+    let dir = scratch("c", "pkg-config");
     let args = pki(&dir).to_vec();
     let exe = dir.join("error_paths");
     let status = Command::new("gcc")
@@ -710,7 +663,7 @@ fn hs_ffi_pc_gives_the_flags_to_build_and_run_a_program() {
 #[test]
 #[ignore = "needs gcc and g++: run by `cargo xtask c-tests`"]
 fn every_header_compiles_on_its_own_as_c99_and_cpp() {
-    let dir = scratch("headers");
+    let dir = scratch("c", "headers");
     let mut headers: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("include/openssl"))
         .expect("include dir")
         .map(|e| e.expect("entry").path())
@@ -748,7 +701,7 @@ fn every_header_compiles_on_its_own_as_c99_and_cpp() {
 #[test]
 #[ignore = "needs gcc and libssl-dev: run by `cargo xtask c-tests`"]
 fn the_static_library_links_alone_and_traces_as_libssl() {
-    let dir = scratch("static");
+    let dir = scratch("c", "static");
     let args = pki_files(&dir).to_vec();
     let src = crate_dir().join("tests/c/error_paths.c");
     let reference = dir.join("error_paths-libssl");
