@@ -200,6 +200,20 @@ impl Ssl {
         buf: &[u8],
     ) -> Result<usize, Error> {
         self.require_role()?;
+        // As OpenSSL 3: a retry must offer at least what the interrupted call handed over
+        // (it is reported as written); a shorter one is a fatal error, and is refused again
+        // as such (OpenSSL checks the length before the connection's state). OpenSSL also
+        // queues an internal_error alert; rustls has no way to send one.
+        if let Some(n) = self.pending_write.filter(|&n| buf.len() < n) {
+            let why = format!(
+                "the write was retried with {} bytes; the interrupted one took {n}",
+                buf.len()
+            );
+            if self.fatal.is_some() {
+                return Err(Error::state(Reason::SSL_R_BAD_LENGTH, why));
+            }
+            return self.settle(Err(Error::protocol(Reason::SSL_R_BAD_LENGTH, None, why)));
+        }
         self.do_handshake(io)?;
         self.guard()?;
         if self.sent_shutdown {

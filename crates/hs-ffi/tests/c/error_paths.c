@@ -121,6 +121,40 @@ static void stale_queue_case(const char *ca, const char *chain, const char *key)
     SSL_CTX_free(sctx);
 }
 
+/* SSL_write's retry rule: after WANT_WRITE the same data must be offered again; a shorter
+ * retry (an empty SSL_write_ex included) is refused. */
+static void write_retry_case(const char *chain, const char *key)
+{
+    puts("== write_retry_shorter");
+    trace_reset();
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX *sctx = server_ctx(chain, key);
+    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+    BIO *cb, *sb;
+    /* The client's writes go into 64 bytes: a 1,000-byte record does not fit. */
+    BIO_new_bio_pair(&cb, 64, &sb, 0);
+    SSL_set_bio(c, cb, cb);
+    SSL_set_bio(s, sb, sb);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    pump(c, s, "do_handshake");
+    static char data[1000];
+    memset(data, 7, sizeof data);
+    trace(0, "client", "write", c, SSL_write(c, data, sizeof data), 1);
+    size_t n = 12345;
+    int r = SSL_write_ex(c, data, 0, &n);
+    trace(0, "client", "write_ex_empty_retry", c, r, 1);
+    printf("written=%zu\n", n);
+    trace(0, "client", "write_shorter_retry", c, SSL_write(c, data, 999), 1);
+    char buf[256];
+    trace(1, "server", "read", s, SSL_read(s, buf, sizeof buf), 1);
+    trace(0, "client", "write_same_retry", c, SSL_write(c, data, sizeof data), 1);
+    SSL_free(c);
+    SSL_free(s);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) { fprintf(stderr, "usage: %s ca chain key\n", argv[0]); return 2; }
@@ -235,6 +269,7 @@ int main(int argc, char **argv)
     verify_case("unknown_ca_verify_peer", SSL_VERIFY_PEER, chain, key);
     verify_case("unknown_ca_verify_none", SSL_VERIFY_NONE, chain, key);
     stale_queue_case(argv[1], chain, key);
+    write_retry_case(chain, key);
 
     puts("== error_strings");
     char text[256];
