@@ -87,6 +87,9 @@ impl Ssl {
                 "read_client_hello is for servers",
             ));
         }
+        if self.may_restart_server() {
+            self.conn = Conn::Idle;
+        }
         match self.conn {
             Conn::Idle => {
                 self.start_server(true);
@@ -95,10 +98,17 @@ impl Ssl {
             // Started by do_handshake: keep the ClientHello from here on.
             Conn::Accepting(_) => self.want_hello = true,
             Conn::Accepted(_) => {}
-            Conn::Tls(_) => {
+            Conn::Tls(_) if self.progress.facts.hello => {
                 return Err(Error::state(
                     Reason::SSL_R_STILL_IN_INIT,
                     "the ClientHello was already answered",
+                ))
+            }
+            Conn::Tls(_) => {
+                return Err(Error::state(
+                    Reason::SSL_R_STILL_IN_INIT,
+                    "do_handshake already read part of the ClientHello without keeping it: \
+                     call read_client_hello before do_handshake",
                 ))
             }
         }
@@ -522,6 +532,20 @@ impl Ssl {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WantRead),
             Err(e) => return Err(Error::io(e)),
         }
+        if let Some(e) = self.alert_before_hello() {
+            return Err(self.refuse_read_hello(io, e));
+        }
+        self.process_received(io)
+    }
+
+    /// Has rustls process what it has received and not yet processed.
+    fn process_received<T: Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
+        let Conn::Tls(conn) = &mut self.conn else {
+            return Err(Error::state(
+                Reason::SSL_R_UNINITIALIZED,
+                "no TLS connection yet",
+            ));
+        };
         match process(conn, self.conn_state.as_ref()) {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
@@ -534,6 +558,13 @@ impl Ssl {
                     self.observe_tickets();
                 }
                 Ok(())
+            }
+            Err(e)
+                if self.role == Role::Server
+                    && !self.progress.facts.hello
+                    && conn.handshake_kind().is_none() =>
+            {
+                Err(self.refuse_read_hello(io, e))
             }
             Err(e) => {
                 let first = FirstBytes::classify(self.scan_prefix());
@@ -676,7 +707,9 @@ impl Ssl {
             Ok(conn) => {
                 self.conn = Conn::Tls(Box::new(conn.into()));
                 self.observe();
-                Ok(())
+                // What arrived behind the ClientHello is looked at now, as OpenSSL reads it
+                // in the same call; rustls kept it buffered.
+                self.process_received(io)
             }
             Err((e, _rustls_alert)) => Err(self.refuse_hello(io, e)),
         }
@@ -692,6 +725,49 @@ impl Ssl {
             let _ = self.flush(io);
         }
         err
+    }
+
+    /// A server whose rustls connection reads the ClientHello itself (`start_server`) and
+    /// received an alert record first: rustls' connection takes a close_notify or a warning
+    /// there as it would later, while the Acceptor (and OpenSSL) refuse any alert in place
+    /// of the ClientHello. This gives the Acceptor's error.
+    fn alert_before_hello(&self) -> Option<rustls::Error> {
+        if self.role != Role::Server || self.progress.facts.hello {
+            return None;
+        }
+        match self.scan_prefix() {
+            // An alert record of the two bytes an alert message holds.
+            [0x15, _, _, 0, 2, _, _, ..] => Some(rustls::Error::InappropriateMessage {
+                expect_types: vec![rustls::ContentType::Handshake],
+                got_type: rustls::ContentType::Alert,
+            }),
+            _ => None,
+        }
+    }
+
+    /// A failure of a server whose rustls connection read the ClientHello itself
+    /// (`start_server`), before it answered: what [`refuse_hello`](Ssl::refuse_hello)
+    /// makes of the same failure on the Acceptor path, so the two paths fail alike. The
+    /// alert rustls queued gives way to OpenSSL's (or to none, for a plaintext HTTP
+    /// request).
+    fn refuse_read_hello<T: Write + ?Sized>(&mut self, io: &mut T, e: rustls::Error) -> Error {
+        // The Acceptor fails on these while reading the ClientHello; on anything else the
+        // ClientHello was read, as OpenSSL's state then says.
+        self.progress.facts.hello = !matches!(
+            e,
+            rustls::Error::InvalidMessage(_)
+                | rustls::Error::InappropriateMessage { .. }
+                | rustls::Error::InappropriateHandshakeMessage { .. }
+                | rustls::Error::AlertReceived(_)
+        );
+        if let Conn::Tls(conn) = &mut self.conn {
+            while conn.wants_write() {
+                if conn.write_tls(&mut io::sink()).is_err() {
+                    break;
+                }
+            }
+        }
+        self.refuse_hello(io, e)
     }
 
     fn reject_hello<T: Write + ?Sized>(

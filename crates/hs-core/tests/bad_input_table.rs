@@ -492,35 +492,47 @@ fn fatal_close_notify_and_unknown_alert_levels_end_the_handshake() {
 
 // ---- rows: messages at the wrong time ----
 
+/// A server that reads the ClientHello through rustls' Acceptor: a ClientHello callback
+/// (that lets every handshake go on) takes that path; a plain server does not.
+fn server_ctx_with_hello_callback() -> Context {
+    pki(KeyType::EcdsaP256)
+        .server_builder()
+        .client_hello(|_| hs_core::HelloDecision::Continue)
+        .build()
+        .unwrap()
+}
+
 #[test]
-fn duplicated_client_hello_is_answered_once_and_fails_on_the_next_bytes() {
+fn duplicated_client_hello_is_answered_once_and_fails_in_the_same_call() {
     let hello = real_client_hello();
-    let mut server = Ssl::new(&server_ctx());
-    server.set_accept_state();
-    let mut io = Duplex::new(MemBio::new(), MemBio::new());
-    io.reader_mut()
-        .write_all(&[hello.clone(), hello].concat())
-        .unwrap();
-    // The first copy is answered with one ServerHello flight; the second stays buffered.
-    assert!(matches!(server.do_handshake(&mut io), Err(Error::WantRead)));
-    let answered = records(io.writer().data())
-        .iter()
-        .filter(|(t, _)| *t == 0x16)
-        .count();
-    assert_eq!(answered, 1, "one ServerHello only");
-    // With the next byte the server processes it: the plaintext copy fails to decrypt.
-    io.writer_mut().reset();
-    io.reader_mut().write_all(&[0x16]).unwrap();
-    let e = server.do_handshake(&mut io).unwrap_err();
-    let fed = Fed {
-        result: Err(e),
-        out: io.writer().data().to_vec(),
-    };
-    assert_fatal_ssl(fed.err());
-    assert_eq!(
-        fed.err().alert().map(|a| a.direction),
-        Some(hs_core::AlertDirection::Sent)
-    );
+    for ctx in [server_ctx(), server_ctx_with_hello_callback()] {
+        let mut server = Ssl::new(&ctx);
+        server.set_accept_state();
+        let mut io = Duplex::new(MemBio::new(), MemBio::new());
+        io.reader_mut()
+            .write_all(&[hello.clone(), hello.clone()].concat())
+            .unwrap();
+        // As OpenSSL: the first copy is answered with one ServerHello flight, and the second,
+        // read next in the same call, is a plaintext record where an encrypted one belongs.
+        let fed = Fed {
+            result: server.do_handshake(&mut io),
+            out: io.writer().data().to_vec(),
+        };
+        assert_fatal_ssl(fed.err());
+        assert_eq!(
+            fed.err().reason(),
+            Some(Reason::SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC)
+        );
+        assert_eq!(
+            fed.err().alert(),
+            Some(Alert::sent(hs_error::description::BAD_RECORD_MAC))
+        );
+        let recs = records(&fed.out);
+        let plaintext_handshake = recs.iter().filter(|(t, _)| *t == 0x16).count();
+        assert_eq!(plaintext_handshake, 1, "one ServerHello only");
+        // The alert follows the flight, encrypted under the handshake keys.
+        assert_eq!(recs.last().map(|r| r.0), Some(0x17));
+    }
 }
 
 #[test]

@@ -472,6 +472,57 @@ fn read_client_hello_reports_sni_alpn_and_offered_versions_before_answering() {
 }
 
 #[test]
+fn a_plain_server_may_still_read_the_client_hello_or_switch_context_until_bytes_arrive() {
+    let pki = p256();
+    // do_handshake first, with nothing received: the ClientHello can still be read, and the
+    // context switched, as before the handshake.
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    assert_eq!(
+        s.do_handshake(&mut s_io).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
+    s.set_context(&pki.server_context()).unwrap();
+    let _ = c.do_handshake(&mut c_io);
+    let hello = s.read_client_hello(&mut s_io).unwrap();
+    assert_eq!(hello.server_name.as_deref(), Some("localhost"));
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+
+    // Once do_handshake has taken part of the ClientHello without keeping it, neither is
+    // possible any more; the handshake itself goes on.
+    let (mut c, mut s) = pair(&pki.client_context(), &pki.server_context());
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let _ = c.do_handshake(&mut c_io);
+    let mut hello = vec![0u8; 17 * 1024];
+    let n = std::io::Read::read(&mut s_io, &mut hello).unwrap();
+    let (head, tail) = hello[..n].split_at(20);
+    let mut s_in = hs_bio::MemBio::new();
+    std::io::Write::write_all(&mut s_in, head).unwrap();
+    let mut s_mem = hs_bio::Duplex::new(s_in, hs_bio::MemBio::new());
+    assert_eq!(
+        s.do_handshake(&mut s_mem).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
+    for e in [
+        s.set_context(&pki.server_context()).unwrap_err(),
+        s.read_client_hello(&mut s_mem).unwrap_err(),
+    ] {
+        assert_eq!(
+            e.reason(),
+            Some(hs_core::Reason::SSL_R_STILL_IN_INIT),
+            "{e:?}"
+        );
+    }
+    std::io::Write::write_all(s_mem.reader_mut(), tail).unwrap();
+    assert_eq!(
+        s.do_handshake(&mut s_mem).unwrap_err().code(),
+        ErrorCode::WantRead
+    );
+    assert!(!s_mem.writer().data().is_empty(), "the server answered");
+}
+
+#[test]
 fn the_verify_callback_sees_the_outcome_and_can_override_a_failure() {
     use std::sync::{Arc, Mutex};
     let stranger = hs_core::testing::TestPki::new("localhost");
