@@ -34,6 +34,20 @@ static void pump(SSL *c, SSL *s, const char *what)
     }
 }
 
+/* A client and a server joined by a BIO pair; the client's writes go into `client_buf`
+ * bytes (0: the default size). */
+static void new_pair(SSL_CTX *cctx, SSL_CTX *sctx, size_t client_buf, SSL **c, SSL **s)
+{
+    BIO *cb, *sb;
+    *c = SSL_new(cctx);
+    *s = SSL_new(sctx);
+    BIO_new_bio_pair(&cb, client_buf, &sb, 0);
+    SSL_set_bio(*c, cb, cb);
+    SSL_set_bio(*s, sb, sb);
+    SSL_set_connect_state(*c);
+    SSL_set_accept_state(*s);
+}
+
 static void verify_case(const char *name, int mode, const char *chain, const char *key)
 {
     printf("== %s\n", name);
@@ -42,13 +56,8 @@ static void verify_case(const char *name, int mode, const char *chain, const cha
     SSL_CTX_set1_groups_list(cctx, "X25519:P-256");
     SSL_CTX_set_verify(cctx, mode, NULL);
     SSL_CTX *sctx = server_ctx(chain, key);
-    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
-    BIO *cb, *sb;
-    BIO_new_bio_pair(&cb, 0, &sb, 0);
-    SSL_set_bio(c, cb, cb);
-    SSL_set_bio(s, sb, sb);
-    SSL_set_connect_state(c);
-    SSL_set_accept_state(s);
+    SSL *c, *s;
+    new_pair(cctx, sctx, 0, &c, &s);
     pump(c, s, "do_handshake");
     printf("client verify_result=%ld (%s)\n", SSL_get_verify_result(c),
            X509_verify_cert_error_string(SSL_get_verify_result(c)));
@@ -129,14 +138,9 @@ static void write_retry_case(const char *chain, const char *key)
     trace_reset();
     SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX *sctx = server_ctx(chain, key);
-    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
-    BIO *cb, *sb;
+    SSL *c, *s;
     /* The client's writes go into 64 bytes: a 1,000-byte record does not fit. */
-    BIO_new_bio_pair(&cb, 64, &sb, 0);
-    SSL_set_bio(c, cb, cb);
-    SSL_set_bio(s, sb, sb);
-    SSL_set_connect_state(c);
-    SSL_set_accept_state(s);
+    new_pair(cctx, sctx, 64, &c, &s);
     pump(c, s, "do_handshake");
     static char data[1000];
     memset(data, 7, sizeof data);
