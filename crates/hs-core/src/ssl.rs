@@ -80,8 +80,9 @@ pub struct Ssl {
     pub(crate) received_shutdown: bool,
     pub(crate) eof: bool,
     pub(crate) timeline: Timeline,
-    pub(crate) sni: Option<String>,
-    pub(crate) verify_name: Option<String>,
+    /// The SNI and the name checked: usually the same name, shared.
+    pub(crate) sni: Option<Arc<str>>,
+    pub(crate) verify_name: Option<Arc<str>>,
     /// What this connection sets for itself over its context; most set nothing.
     own: Option<Box<Own>>,
     /// A client's verification and sessions, once the connection exists.
@@ -171,15 +172,16 @@ impl Ssl {
     /// the server's certificate against it (`SSL_set_connect_state` +
     /// `SSL_set_tlsext_host_name` + `SSL_set1_host`).
     pub fn set_connect_state(&mut self, server_name: &str) -> Result<(), Error> {
-        ServerName::try_from(server_name.to_owned()).map_err(|e| {
+        ServerName::try_from(server_name).map_err(|e| {
             Error::config(
                 Reason::SSL_R_BAD_VALUE,
                 format!("server name {server_name:?}: {e}"),
             )
         })?;
         self.role = Role::Client;
-        self.sni = Some(server_name.to_owned());
-        self.verify_name = Some(server_name.to_owned());
+        let name: Arc<str> = Arc::from(server_name);
+        self.sni = Some(name.clone());
+        self.verify_name = Some(name);
         Ok(())
     }
 
@@ -194,13 +196,13 @@ impl Ssl {
 
     /// The SNI a client sends (`SSL_set_tlsext_host_name`), independent of the name checked.
     pub fn set_sni(&mut self, name: Option<&str>) {
-        self.sni = name.map(str::to_owned);
+        self.sni = name.map(Arc::from);
     }
 
     /// The name a client checks the certificate against (`SSL_set1_host`). When it differs
     /// from the SNI, the SNI sent is this name (rustls sends the name it verifies).
     pub fn set_verify_hostname(&mut self, name: Option<&str>) {
-        self.verify_name = name.map(str::to_owned);
+        self.verify_name = name.map(Arc::from);
     }
 
     /// A server (`SSL_set_accept_state`).
@@ -690,7 +692,7 @@ impl Ssl {
             _ => base.clone(),
         };
         let name = match self.verify_name.as_ref().or(self.sni.as_ref()) {
-            Some(n) => ServerName::try_from(n.clone()).map_err(|e| {
+            Some(n) => ServerName::try_from(n.to_string()).map_err(|e| {
                 Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {n:?}: {e}"))
             })?,
             // No name to send or check: rustls needs one, and an IP address is never sent
