@@ -159,6 +159,12 @@
 //!   the same error again; OpenSSL reads the transport again (and then sees its EOF).
 //! * An empty handshake record (`16 03 03 00 00`): `SSL_R_LENGTH_MISMATCH` with a
 //!   decode_error alert where OpenSSL waits for more (`WANT_READ`).
+//! * A ClientHello sent twice in one flight: the server answers the first and fails on the
+//!   second in the same call, as OpenSSL, with `SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC`
+//!   where OpenSSL gives `SSL_R_BAD_RECORD_TYPE`.
+//! * A write retried with fewer bytes than the interrupted one fails the connection with
+//!   `SSL_R_BAD_LENGTH` as in OpenSSL, which also queues an internal_error alert; hs sends
+//!   none (rustls cannot send an alert of the application's choosing).
 //! * A TLS 1.2 server requiring a client certificate sends certificate_required (116)
 //!   where OpenSSL sends handshake_failure (40).
 //! * A verify callback that fails a chain which verified: `SSL_get_verify_result` gives
