@@ -23,7 +23,10 @@ fn a_retry_shorter_than_the_interrupted_write_is_a_fatal_bad_length() {
         let (mut client, mut c_io, _server, _s_io) = connected(64);
         let data = vec![7u8; 1000];
         // The pair takes 64 bytes: the record does not fit, and the data is taken all the same.
-        assert!(matches!(client.write(&mut c_io, &data), Err(Error::WantWrite)));
+        assert!(matches!(
+            client.write(&mut c_io, &data),
+            Err(Error::WantWrite)
+        ));
         // OpenSSL 3's SSL_R_BAD_LENGTH (an empty SSL_write_ex included), and the connection
         // is dead: a second short retry is refused alike, the proper one fails as well.
         let e = client.write(&mut c_io, &data[..short]).unwrap_err();
@@ -42,7 +45,10 @@ fn a_retry_shorter_than_the_interrupted_write_is_a_fatal_bad_length() {
 fn the_same_retry_reports_the_bytes_once_they_are_written() {
     let (mut client, mut c_io, mut server, mut s_io) = connected(64);
     let data = vec![7u8; 1000];
-    assert!(matches!(client.write(&mut c_io, &data), Err(Error::WantWrite)));
+    assert!(matches!(
+        client.write(&mut c_io, &data),
+        Err(Error::WantWrite)
+    ));
     let mut received = Vec::new();
     let mut buf = [0u8; 4096];
     let written = loop {
