@@ -600,3 +600,42 @@ fn a_tls13_client_reports_each_ticket_it_reads_as_openssl() {
     assert_eq!(*log.lock().unwrap(), [one, one].concat());
     assert_eq!(c.handshake_state(), HandshakeState::TLS_ST_OK);
 }
+
+#[test]
+fn a_refused_client_hello_leaves_the_same_state_whether_or_not_callbacks_read_it() {
+    let pki = p256();
+    let client = pki
+        .client_builder()
+        .cipher_suites(&["TLS_AES_128_GCM_SHA256"])
+        .unwrap()
+        .build()
+        .unwrap();
+    let plain = pki
+        .server_builder()
+        .cipher_suites(&["TLS_AES_256_GCM_SHA384"])
+        .unwrap();
+    let with_callback = pki
+        .server_builder()
+        .cipher_suites(&["TLS_AES_256_GCM_SHA384"])
+        .unwrap()
+        .client_hello(|_| hs_core::HelloDecision::Continue);
+    // A plain server reads the ClientHello through rustls' connection, one with a
+    // ClientHello callback through its Acceptor (engine.rs): OpenSSL's state must not tell.
+    for server_ctx in [plain.build().unwrap(), with_callback.build().unwrap()] {
+        // No suite in common: the ClientHello was read, then refused.
+        let (mut c, mut s) = pair(&client, &server_ctx);
+        let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+        let (_, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 20);
+        assert_eq!(sl.err().code(), ErrorCode::Ssl);
+        assert_eq!(s.handshake_state(), HandshakeState::TLS_ST_SR_CLNT_HELLO);
+        assert_eq!(s.state_string_long(), "error");
+        // A handshake record holding a truncated ServerHello: no ClientHello was read.
+        let mut s = Ssl::new(&server_ctx);
+        s.set_accept_state();
+        let mut io = hs_bio::Duplex::new(hs_bio::MemBio::new(), hs_bio::MemBio::new());
+        std::io::Write::write_all(io.reader_mut(), &[22, 3, 3, 0, 4, 2, 0, 0, 0]).unwrap();
+        let e = s.do_handshake(&mut io).unwrap_err();
+        assert_eq!(e.alert().map(|a| a.description), Some(50), "{e:?}");
+        assert_eq!(s.handshake_state(), HandshakeState::TLS_ST_BEFORE);
+    }
+}
