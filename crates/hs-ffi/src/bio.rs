@@ -89,10 +89,7 @@ impl Drop for Inner {
         if let Kind::Fd(Some(fd)) = &mut self.kind {
             // SAFETY: `fd` is taken exactly once, here, and never used again.
             let fd = unsafe { ManuallyDrop::take(fd) };
-            if !self.close {
-                // BIO_NOCLOSE: the descriptor stays open for its owner.
-                let _ = fd.into_fd().into_raw_fd();
-            }
+            release(fd, self.close);
         }
     }
 }
@@ -214,6 +211,18 @@ fn fd_bio(fd: c_int) -> Option<FdBio> {
     // `Inner::drop` gives it back without closing it, so ownership is only borrowed for the
     // BIO's life.
     Some(FdBio::new(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+/// Gives a BIO's descriptor back to its owner (BIO_NOCLOSE) or closes it (BIO_CLOSE), as
+/// OpenSSL's `BIO_closesocket` does: ignoring the result. The caller may have closed it
+/// already, or passed one that was never open; an `OwnedFd` dropped on such a descriptor
+/// would abort the process (std's I/O-safety check), so it is never dropped.
+fn release(fd: FdBio, close: bool) {
+    let raw = fd.into_fd().into_raw_fd();
+    if close {
+        // SAFETY: `raw` was this BIO's to close (BIO_CLOSE) and is not used again.
+        unsafe { libc::close(raw) };
+    }
 }
 
 /// The I/O error of a socket or fd BIO without a usable descriptor: EBADF for a negative
@@ -542,9 +551,7 @@ fn ctrl(b: &Bio, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
             if let Some(old) = slot.as_mut() {
                 // SAFETY: the old descriptor is taken once and the slot overwritten below.
                 let old = unsafe { ManuallyDrop::take(old) };
-                if !close {
-                    let _ = old.into_fd().into_raw_fd();
-                }
+                release(old, close);
             }
             *slot = fd_bio(fd).map(ManuallyDrop::new);
             g.invalid_fd = (fd < 0).then_some(fd);
@@ -633,6 +640,35 @@ mod tests {
     fn ctrl0(b: *mut Bio, cmd: c_int) -> c_long {
         // SAFETY: `b` is a live BIO made by the test.
         unsafe { BIO_ctrl(b, cmd, 0, std::ptr::null_mut()) }
+    }
+
+    /// True if `fd` is an open descriptor.
+    fn is_open(fd: c_int) -> bool {
+        // SAFETY: F_GETFD only reads the descriptor's flags.
+        unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+    }
+
+    #[test]
+    fn socket_bio_free_closes_only_with_bio_close_and_ignores_a_descriptor_not_open() {
+        // SAFETY: the BIOs are made and freed here, over descriptors made here.
+        unsafe {
+            let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+            let (a, b) = (a.into_raw_fd(), b.into_raw_fd());
+            BIO_free(BIO_new_socket(a, 0));
+            assert!(is_open(a), "BIO_NOCLOSE leaves the descriptor to its owner");
+            BIO_free(BIO_new_socket(a, 1));
+            assert!(!is_open(a), "BIO_CLOSE closes it");
+            // Replacing a descriptor with BIO_set_fd closes the old one under BIO_CLOSE.
+            let bio = BIO_new_socket(b, 1);
+            let mut none = c_int::MAX;
+            BIO_ctrl(bio, BIO_C_SET_FD, 1, (&mut none as *mut c_int).cast());
+            assert!(!is_open(b));
+            // A descriptor that is not open: the I/O fails, and freeing closes it as OpenSSL
+            // does, ignoring EBADF (an OwnedFd dropped on it aborts where std checks I/O
+            // safety, as in the fuzz builds, whose ffi_calls target found this).
+            assert_eq!(BIO_write(bio, b"x".as_ptr().cast(), 1), -1);
+            assert_eq!(BIO_free(bio), 1);
+        }
     }
 
     #[test]
