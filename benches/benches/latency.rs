@@ -5,8 +5,9 @@
 //! `target/hs-bench/latency.json` in the report's shape.
 //!
 //! The implementations take turns, one handshake each, so that a slow phase of the machine
-//! hits them all alike, in an order rotated every round (see `turn_order`). Each server (the same implementation as its client) answers one byte
-//! after its handshake and closes; the client reads that byte (untimed) before the next
+//! hits them all alike, in an order that changes every round so that each follows each of
+//! the others equally often ([`hs_benches::turns`]). Each server (the same implementation as
+//! its client) answers one byte after its handshake and closes; the client reads that byte (untimed) before the next
 //! handshake, so no two handshakes overlap. The server closes first, so the client's ports
 //! are not left in TIME_WAIT.
 
@@ -28,6 +29,7 @@ use hdrhistogram::Histogram;
 use hs_benches::cases::{Case, Kind, Kx, Proto};
 use hs_benches::pki::{CertKind, Pki, SERVER_NAME};
 use hs_benches::report::{Better, Figure, Report};
+use hs_benches::turns::{self, IMPLS};
 use hs_core::Context;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
@@ -35,9 +37,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Every wait on a socket is bounded by this.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The implementations, in the order of the report's columns.
-const IMPLS: usize = 3;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -124,14 +123,6 @@ fn sync_server(k: usize, s: &Setup, tcp: TcpStream) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// The order of the implementations in round `round`: rotated every round, so that each
-/// follows each of the others equally often. A fixed order is biased: hs and rustls share
-/// rustls' and aws-lc's code, so whichever runs right after the other finds it in the
-/// caches, and whichever runs right after OpenSSL does not.
-fn turn_order(round: usize) -> impl Iterator<Item = usize> {
-    (0..IMPLS).map(move |j| (round + j) % IMPLS)
-}
-
 fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
 }
@@ -155,7 +146,7 @@ fn run_sync(setup: &Arc<Setup>, warmup: usize, n: usize) -> Result<Vec<Histogram
     }
     let mut hists: Vec<Histogram<u64>> = (0..IMPLS).map(|_| histogram()).collect();
     for i in 0..warmup + n {
-        for k in turn_order(i) {
+        for k in turns::order(i) {
             let took = sync_client(k, setup, servers[k].0)?;
             if i >= warmup {
                 hists[k].record(took.as_nanos() as u64)?;
@@ -240,8 +231,11 @@ fn run_async(setup: &Arc<Setup>, warmup: usize, n: usize) -> Result<Vec<Histogra
             tasks.push(tokio::spawn(async move {
                 for _ in 0..warmup + n {
                     let (tcp, _) = listener.accept().await.map_err(|e| e.to_string())?;
-                    async_server(k, &setup, tcp)
+                    // Every server handshake is bounded alike (as every client's is below),
+                    // so hs-async is given no timer of its own that the others lack.
+                    tokio::time::timeout(IO_TIMEOUT, async_server(k, &setup, tcp))
                         .await
+                        .map_err(|_| "an async server handshake timed out".to_owned())?
                         .map_err(|e| e.to_string())?;
                 }
                 Ok::<(), String>(())
@@ -249,7 +243,7 @@ fn run_async(setup: &Arc<Setup>, warmup: usize, n: usize) -> Result<Vec<Histogra
         }
         let mut hists: Vec<Histogram<u64>> = (0..IMPLS).map(|_| histogram()).collect();
         for i in 0..warmup + n {
-            for k in turn_order(i) {
+            for k in turns::order(i) {
                 let took = tokio::time::timeout(IO_TIMEOUT, async_client(k, setup, addrs[k]))
                     .await
                     .map_err(|_| "an async handshake timed out")??;
@@ -292,6 +286,8 @@ fn main() -> Result<(), BoxError> {
     } else {
         (100, 2000)
     };
+    // Whole cycles of turns, both before and after recording starts.
+    let (warmup, n) = (turns::whole_cycles(warmup), turns::whole_cycles(n));
     let case = Case {
         kind: Kind::Full,
         proto: Proto::Tls13,
@@ -302,8 +298,8 @@ fn main() -> Result<(), BoxError> {
     let (hs_client, hs_server) = case.hs_contexts(&pki)?;
     let (rustls_client, rustls_server) = case.rustls_configs(&pki)?;
     let setup = Arc::new(Setup {
-        hs_connector: hs_async::Connector::new(hs_client.clone()).handshake_timeout(IO_TIMEOUT),
-        hs_acceptor: hs_async::Acceptor::new(hs_server.clone()).handshake_timeout(IO_TIMEOUT),
+        hs_connector: hs_async::Connector::new(hs_client.clone()),
+        hs_acceptor: hs_async::Acceptor::new(hs_server.clone()),
         hs_client,
         hs_server,
         rustls_client,

@@ -15,6 +15,7 @@
 //!   `openssl` crate is a dev-dependency only);
 //! - [`floor`]: the public-key operations of one handshake, with aws-lc-rs alone;
 //! - [`report`]: the figures, the table and the two report files;
+//! - [`turns`]: the order in which implementations take turns in the latency bench;
 //! - [`c_path`]: the figures of the C program `benches/c/handshake_bench.c` (OpenSSL's API,
 //!   built against libssl and against hs-ffi) and the parsing of its output.
 //!
@@ -45,6 +46,7 @@ pub mod drive;
 pub mod floor;
 pub mod pki;
 pub mod report;
+pub mod turns;
 
 use std::path::PathBuf;
 
