@@ -68,7 +68,7 @@ fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::
         );
         let t = ssl.timeline();
         let start = t.started.expect("started");
-        for f in &t.flights {
+        for f in t.flights() {
             let dir = if f.direction == Direction::Sent {
                 "wrote"
             } else {

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use smallvec::SmallVec;
+
 /// Which way a flight went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -24,6 +26,10 @@ pub struct Flight {
     pub bytes: usize,
 }
 
+/// Flights kept without a heap allocation: a full TLS 1.2 handshake has four (both ways
+/// together), TLS 1.3 three; only a HelloRetryRequest makes more.
+const INLINE_FLIGHTS: usize = 4;
+
 /// When the handshake started, each flight, and when it finished.
 /// Instants are monotonic (`std::time::Instant`); hs keeps no other clock.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,16 +38,13 @@ pub struct Timeline {
     pub started: Option<Instant>,
     /// When the handshake completed.
     pub finished: Option<Instant>,
-    /// The flights, in order.
-    pub flights: Vec<Flight>,
+    flights: SmallVec<[Flight; INLINE_FLIGHTS]>,
 }
 
 impl Timeline {
     pub(crate) fn start(&mut self) {
         if self.started.is_none() {
             self.started = Some(Instant::now());
-            // A full handshake has three or four flights each way together.
-            self.flights.reserve_exact(4);
         }
     }
 
@@ -68,6 +71,11 @@ impl Timeline {
         if self.finished.is_none() {
             self.finished = Some(Instant::now());
         }
+    }
+
+    /// The flights, in order.
+    pub fn flights(&self) -> &[Flight] {
+        &self.flights
     }
 
     /// From the first call to completion, once finished.

@@ -432,7 +432,7 @@ fn client_reports_a_server_that_closes_tcp_mid_handshake() {
     let mut tls = SslStream::new(ssl, tcp);
     assert_eq!(tls.do_handshake().unwrap_err().code(), ErrorCode::WantRead);
     assert!(
-        tls.ssl().timeline().flights.len() == 1,
+        tls.ssl().timeline().flights().len() == 1,
         "the ClientHello went out"
     );
     // The peer dies: the kernel closes its sockets.
