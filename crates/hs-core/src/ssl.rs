@@ -85,6 +85,9 @@ pub struct Ssl {
     pub(crate) verify_name: Option<Arc<str>>,
     /// What this connection sets for itself over its context; most set nothing.
     own: Option<Box<Own>>,
+    /// The session offered for resumption (`SSL_set_session`): not in `Own`, as every
+    /// resuming client sets one.
+    offer: Option<Session>,
     /// A client's verification and sessions, once the connection exists.
     pub(crate) conn_state: Option<Arc<ConnState>>,
     pub(crate) hello: Option<Box<ClientHelloInfo>>,
@@ -108,8 +111,6 @@ struct Own {
     verify_mode: Option<VerifyMode>,
     /// `SSL_set_verify`'s callback.
     verify_callback: Option<VerifyCallback>,
-    /// The session offered for resumption (`SSL_set_session`).
-    offer: Option<Session>,
     /// `SSL_set_info_callback`'s callback.
     info_callback: Option<InfoCallback>,
     key_log: Option<KeyLogCallback>,
@@ -126,7 +127,6 @@ static NO_OWN: Own = Own {
     alpn: None,
     verify_mode: None,
     verify_callback: None,
-    offer: None,
     info_callback: None,
     key_log: None,
 };
@@ -157,6 +157,7 @@ impl Ssl {
             sni: None,
             verify_name: None,
             own: None,
+            offer: None,
             conn_state: None,
             hello: None,
             pending_write: None,
@@ -280,7 +281,7 @@ impl Ssl {
 
     /// Offers `session` for resumption (`SSL_set_session`); call before the handshake.
     pub fn set_session(&mut self, session: &Session) {
-        self.own_mut().offer = Some(session.clone());
+        self.offer = Some(session.clone());
         if let Some(state) = &self.conn_state {
             *state.store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
         }
@@ -294,8 +295,7 @@ impl Ssl {
         if store.received().is_resumable() || !self.session_reused() {
             Some(store.received().clone())
         } else {
-            self.own()
-                .offer
+            self.offer
                 .clone()
                 .or_else(|| Some(store.received().clone()))
         }
@@ -333,7 +333,7 @@ impl Ssl {
 
     /// True while no handshake byte has moved (`SSL_in_before`).
     pub fn in_before(&self) -> bool {
-        matches!(self.conn, Conn::Idle) || (self.timeline.flights.is_empty() && !self.finished)
+        matches!(self.conn, Conn::Idle) || (self.timeline.flights().is_empty() && !self.finished)
     }
 
     /// The first fatal error, once there was one.
@@ -653,7 +653,7 @@ impl Ssl {
             && self.fatal.is_none()
             && !self
                 .timeline
-                .flights
+                .flights()
                 .iter()
                 .any(|f| f.direction == Direction::Received)
     }
@@ -674,7 +674,7 @@ impl Ssl {
             enforce,
             self.verify_name.is_some(),
             self.verify_callback_in_force(),
-            ConnectionStore::new(self.own().offer.clone()),
+            ConnectionStore::new(self.offer.clone()),
             self.key_log_in_force(),
         );
         let base = if self.sni.is_some() {
