@@ -1,5 +1,5 @@
 //! Collects the figures of one `cargo xtask bench` run and writes the report: reads
-//! criterion's estimates (throughput) and the concurrency, latency and memory benches' files
+//! criterion's estimates (throughput) and the interleaved, concurrency, latency and memory benches' files
 //! from `target/hs-bench/` (and the C path's `c.json`), all only if written since `HS_BENCH_SINCE` (seconds since the
 //! Unix epoch; any age when unset), prints the table and writes `target/hs-bench/report.json`
 //! and `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
@@ -50,6 +50,9 @@ fn run() -> Result<(), String> {
     };
     report
         .figures
+        .extend(part(&out, "interleaved.json", since)?.figures);
+    report
+        .figures
         .extend(part(&out, "concurrency.json", since)?.figures);
     report
         .figures
@@ -77,6 +80,14 @@ fn run() -> Result<(), String> {
          each side's time the CPU time of the thread inside its own calls (so other processes on the machine do not count); `resumed` is TLS 1.2 session id / TLS 1.3 \
          stateful cache, `ticket` is stateless tickets; key exchange X25519 unless the protocol names \
          X25519MLKEM768."
+            .to_owned(),
+        "Interleaved (`interleaved/<kind>/<protocol>/<chain>/<side>`): the same handshakes, drivers \
+         and per-side CPU time, but the implementations run in alternating batches of about 25 ms \
+         (24 rounds; with OpenSSL in an order where each follows each other equally often) and \
+         each figure is the median of its rounds. Criterion measures one implementation after \
+         the other for seconds each, and a slow phase of a shared machine in those seconds tilts \
+         its ratios; here it hits every implementation alike. Where the two disagree, trust \
+         these ratios."
             .to_owned(),
         "OpenSSL (the system's libssl 3 through the `openssl` crate, over the same BIO pair) has no \
          resumption figures: the crate offers `SSL_set_session` only as an `unsafe fn`, which the \

@@ -14,6 +14,7 @@
 //!   each side timed on its own (OpenSSL's driver lives in the bench targets, because the
 //!   `openssl` crate is a dev-dependency only);
 //! - [`floor`]: the public-key operations of one handshake, with aws-lc-rs alone;
+//! - [`interleave`]: implementations measured in alternating batches (medians of rounds);
 //! - [`report`]: the figures, the table and the two report files;
 //! - [`turns`]: the order in which implementations take turns in the latency bench;
 //! - [`c_path`]: the figures of the C program `benches/c/handshake_bench.c` (OpenSSL's API,
@@ -44,6 +45,7 @@ pub mod c_path;
 pub mod cases;
 pub mod drive;
 pub mod floor;
+pub mod interleave;
 pub mod pki;
 pub mod report;
 pub mod turns;

@@ -1,8 +1,9 @@
 //! `cargo xtask bench [--quick]`: every benchmark of `benches/` in release, then one table
 //! and `target/hs-bench/report.{md,json}`.
 //!
-//! Runs `cargo bench -p hs-benches` for the criterion throughput bench (`handshake`), the
-//! loopback concurrency and latency benches and the memory bench, then the `report` bench
+//! Runs `cargo bench -p hs-benches` for the criterion throughput bench (`handshake`), its
+//! interleaved cross-check (`interleaved`), the loopback concurrency and latency benches and
+//! the memory bench, then the `report` bench
 //! target of the same crate (same profile and features, so nothing is built twice), which
 //! reads criterion's estimates and the other benches' files — only those written by this run
 //! — prints the table and writes the two report files. With `--quick` every case runs
@@ -26,10 +27,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::{c_tests, cargo, exec, tools, workspace_root};
 
 /// The measuring bench targets of `hs-benches`, in the order they run.
-const BENCHES: [&str; 5] = [
+const BENCHES: [&str; 6] = [
     "c_handshake",
     "concurrency",
     "handshake",
+    "interleaved",
     "latency",
     "memory",
 ];

@@ -1,0 +1,185 @@
+//! Interleaved throughput: implementations measured in alternating batches, so that a slow
+//! phase of the machine (another process, a busy neighbour of the VM) hits them all alike.
+//!
+//! Criterion measures one implementation after the other, each for a few seconds; on a
+//! shared 2-core VM the conditions change between those seconds by more than the 3 % the
+//! targets are about, so two full runs can disagree by 30 % on a single ratio. Here each
+//! round runs a short batch of every implementation, in the order of [`crate::turns`], and
+//! each implementation's figure is the median of its per-round times: a disturbance lasting
+//! a few rounds moves every implementation's rounds alike and not the medians.
+
+use std::time::Duration;
+
+use crate::drive::{timed, SideTimes};
+use crate::turns;
+
+/// One implementation's complete handshake, adding each side's time to the argument.
+pub type Handshake<'a> = Box<dyn FnMut(&mut SideTimes) -> Result<(), String> + 'a>;
+
+/// How long to measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Rounds; each runs one batch of every implementation.
+    pub rounds: usize,
+    /// The time one batch takes (both sides together), which sets each implementation's
+    /// batch size once, after a warm-up batch.
+    pub batch: Duration,
+}
+
+impl Settings {
+    /// `cargo xtask bench`: 24 rounds of 25 ms batches.
+    pub const FULL: Settings = Settings {
+        rounds: 24,
+        batch: Duration::from_millis(25),
+    };
+    /// `--quick`: 6 rounds of 3 ms batches.
+    pub const QUICK: Settings = Settings {
+        rounds: 6,
+        batch: Duration::from_millis(3),
+    };
+}
+
+/// Each implementation's median time per handshake, each side on its own.
+///
+/// Each implementation first runs a warm-up handshake then a warm-up batch (not counted)
+/// that sizes its batches to `settings.batch`. With three implementations the order of
+/// each round is [`turns::order`]; with any other number it is the same every round, which
+/// for two lets each follow the other equally often.
+pub fn interleave(
+    impls: &mut [Handshake<'_>],
+    settings: Settings,
+) -> Result<Vec<SideTimes>, String> {
+    let mut sizes = Vec::with_capacity(impls.len());
+    for h in impls.iter_mut() {
+        h(&mut SideTimes::default())?;
+        sizes.push(batch_size(h, settings.batch)?);
+    }
+    let mut rounds: Vec<Vec<SideTimes>> = vec![Vec::with_capacity(settings.rounds); impls.len()];
+    for round in 0..settings.rounds {
+        for k in order(impls.len(), round) {
+            let n = sizes[k];
+            let mut t = SideTimes::default();
+            for _ in 0..n {
+                impls[k](&mut t)?;
+            }
+            rounds[k].push(SideTimes {
+                client: t.client / n,
+                server: t.server / n,
+            });
+        }
+    }
+    Ok(rounds.iter().map(|r| median(r)).collect())
+}
+
+/// How many handshakes take about `target` (at least one), from a warm-up batch that
+/// grows until it has run for at least a fifth of `target`.
+fn batch_size(h: &mut Handshake<'_>, target: Duration) -> Result<u32, String> {
+    let mut n: u32 = 1;
+    loop {
+        let mut spent = Duration::ZERO;
+        let mut t = SideTimes::default();
+        timed(&mut spent, || (0..n).try_for_each(|_| h(&mut t)))?;
+        if spent >= target / 5 || n >= 1 << 20 {
+            let each = (spent / n).max(Duration::from_nanos(1));
+            let size = target.as_nanos() / each.as_nanos();
+            return Ok(u32::try_from(size).unwrap_or(u32::MAX).max(1));
+        }
+        n *= 2;
+    }
+}
+
+fn order(impls: usize, round: usize) -> Vec<usize> {
+    if impls == turns::IMPLS {
+        turns::order(round).to_vec()
+    } else {
+        (0..impls).collect()
+    }
+}
+
+/// The median of each side on its own (the upper one of an even count).
+fn median(rounds: &[SideTimes]) -> SideTimes {
+    let pick = |f: fn(&SideTimes) -> Duration| {
+        let mut v: Vec<Duration> = rounds.iter().map(f).collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    SideTimes {
+        client: pick(|t| t.client),
+        server: pick(|t| t.server),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// A fake handshake that charges fixed times and logs which implementation ran.
+    fn fake<'a>(k: usize, client_us: u64, log: &'a RefCell<Vec<usize>>) -> Handshake<'a> {
+        Box::new(move |t: &mut SideTimes| {
+            t.client += Duration::from_micros(client_us);
+            t.server += Duration::from_micros(2 * client_us);
+            log.borrow_mut().push(k);
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn medians_are_per_handshake_and_per_side() {
+        let log = RefCell::new(Vec::new());
+        let mut impls = vec![fake(0, 10, &log), fake(1, 30, &log)];
+        let settings = Settings {
+            rounds: 5,
+            batch: Duration::from_micros(1),
+        };
+        let r = interleave(&mut impls, settings).unwrap();
+        assert_eq!(r[0].client, Duration::from_micros(10));
+        assert_eq!(r[0].server, Duration::from_micros(20));
+        assert_eq!(r[1].client, Duration::from_micros(30));
+        assert_eq!(r[1].server, Duration::from_micros(60));
+    }
+
+    #[test]
+    fn three_implementations_take_turns_in_the_balanced_order() {
+        let log = RefCell::new(Vec::new());
+        let mut impls = vec![fake(0, 1, &log), fake(1, 1, &log), fake(2, 1, &log)];
+        // A batch target no handshake can beat keeps every batch at one handshake.
+        let settings = Settings {
+            rounds: 6,
+            batch: Duration::from_nanos(1),
+        };
+        interleave(&mut impls, settings).unwrap();
+        drop(impls);
+        let log = log.into_inner();
+        // The warm-up: per implementation one handshake and one batch of at least one.
+        let warm = log.len() - 18;
+        let measured: Vec<usize> = log[warm..].to_vec();
+        let expected: Vec<usize> = turns::ORDERS.iter().flatten().copied().collect();
+        assert_eq!(measured, expected);
+    }
+
+    #[test]
+    fn a_failing_handshake_stops_the_run_with_its_error() {
+        let mut calls = 0;
+        let mut impls: Vec<Handshake<'_>> = vec![Box::new(|_t: &mut SideTimes| {
+            calls += 1;
+            if calls > 3 {
+                Err("broken".to_owned())
+            } else {
+                Ok(())
+            }
+        })];
+        let err = interleave(&mut impls, Settings::QUICK).unwrap_err();
+        assert_eq!(err, "broken");
+    }
+
+    #[test]
+    fn the_median_of_an_odd_count_is_the_middle_one() {
+        let t = |c: u64, s: u64| SideTimes {
+            client: Duration::from_micros(c),
+            server: Duration::from_micros(s),
+        };
+        let m = median(&[t(5, 1), t(1, 9), t(3, 5)]);
+        assert_eq!(m, t(3, 5));
+    }
+}
