@@ -174,16 +174,34 @@ impl Read for MemBio {
     }
 }
 
-impl Write for MemBio {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.read_only.is_some() {
-            return Err(io::Error::new(
+impl MemBio {
+    fn check_writable(&self) -> io::Result<()> {
+        match self.read_only {
+            Some(_) => Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
                 "write to read-only memory BIO",
-            ));
+            )),
+            None => Ok(()),
         }
+    }
+}
+
+impl Write for MemBio {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.check_writable()?;
         self.buf.extend_from_slice(data);
         Ok(data.len())
+    }
+
+    /// Every buffer, in order, in one call (a TLS flight of several records is one write).
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.check_writable()?;
+        let mut total = 0;
+        for buf in bufs {
+            self.buf.extend_from_slice(buf);
+            total += buf.len();
+        }
+        Ok(total)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -266,6 +284,20 @@ mod tests {
         // Reset rewinds a read-only BIO.
         bio.reset();
         assert_eq!(bio.data(), b"xyz");
+    }
+
+    #[test]
+    fn vectored_writes_append_every_buffer_and_respect_read_only() {
+        use std::io::IoSlice;
+        let mut bio = MemBio::new();
+        let bufs = [IoSlice::new(b"ab"), IoSlice::new(b""), IoSlice::new(b"cd")];
+        assert_eq!(bio.write_vectored(&bufs).unwrap(), 4);
+        let mut out = [0u8; 4];
+        bio.read_exact(&mut out).unwrap();
+        assert_eq!(&out, b"abcd");
+        let mut ro = MemBio::from_bytes(b"x");
+        let err = ro.write_vectored(&bufs).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
     }
 
     #[test]

@@ -198,6 +198,27 @@ impl Read for PairEnd {
     }
 }
 
+impl Half {
+    /// Checks that this half takes writes, and clears the writer's read request as any
+    /// write does.
+    fn open_for_write(&mut self) -> io::Result<()> {
+        self.request = 0;
+        if self.write_shut {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "write after shutdown_write on BIO pair",
+            ));
+        }
+        if self.reader_gone {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "BIO pair peer was dropped",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Write for PairEnd {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if data.is_empty() {
@@ -206,20 +227,39 @@ impl Write for PairEnd {
         let side = self.side;
         let mut st = self.lock();
         let dst = &mut st.halves[side];
-        dst.request = 0;
-        if dst.write_shut {
-            return Err(io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "write after shutdown_write on BIO pair",
-            ));
-        }
-        if dst.reader_gone {
-            return Err(io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "BIO pair peer was dropped",
-            ));
-        }
+        dst.open_for_write()?;
         match dst.ring.push(data)? {
+            0 => Err(io::ErrorKind::WouldBlock.into()),
+            n => Ok(n),
+        }
+    }
+
+    /// As much of `bufs`, in order, as the buffer takes, under one lock: a TLS flight of
+    /// several records is one write, as `writev` makes it on a socket. Same results as
+    /// [`write`](Write::write) of the buffers joined.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        if bufs.iter().all(|b| b.is_empty()) {
+            return Ok(0);
+        }
+        let side = self.side;
+        let mut st = self.lock();
+        let dst = &mut st.halves[side];
+        dst.open_for_write()?;
+        let mut total = 0;
+        for buf in bufs.iter().filter(|b| !b.is_empty()) {
+            match dst.ring.push(buf) {
+                Ok(n) => {
+                    total += n;
+                    if n < buf.len() {
+                        break;
+                    }
+                }
+                // What was taken stays taken; the failure shows on the next write.
+                Err(_) if total > 0 => break,
+                Err(e) => return Err(e),
+            }
+        }
+        match total {
             0 => Err(io::ErrorKind::WouldBlock.into()),
             n => Ok(n),
         }
@@ -427,6 +467,34 @@ mod tests {
         assert_eq!(a.write(&[]).unwrap(), 0);
         assert_eq!(b.read(&mut []).unwrap(), 0);
         assert_eq!(b.pending(), 1);
+    }
+
+    #[test]
+    fn vectored_writes_take_the_buffers_in_order_up_to_the_capacity() {
+        use std::io::IoSlice;
+        let (mut a, mut b) = bio_pair(8, 8);
+        let bufs = [
+            IoSlice::new(b"abc"),
+            IoSlice::new(b""),
+            IoSlice::new(b"defg"),
+            IoSlice::new(b"hijk"),
+        ];
+        // Eight bytes fit: the first two buffers whole, one byte of the third.
+        assert_eq!(a.write_vectored(&bufs).unwrap(), 8);
+        assert!(would_block(a.write_vectored(&bufs[3..])));
+        let mut out = [0u8; 8];
+        b.read_exact(&mut out).unwrap();
+        assert_eq!(&out, b"abcdefgh");
+        assert_eq!(a.write_vectored(&[IoSlice::new(b"")]).unwrap(), 0);
+        // The same refusals as write.
+        a.shutdown_write();
+        let err = a.write_vectored(&bufs).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+        drop(b);
+        let (mut c, d) = bio_pair(8, 8);
+        drop(d);
+        let err = c.write_vectored(&bufs).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
     }
 
     #[test]
