@@ -291,7 +291,13 @@ impl Ssl {
     /// later connection can resume with. For TLS 1.3 the tickets arrive after the
     /// handshake, so read (or shut down) once before taking the session.
     pub fn session(&self) -> Option<Session> {
-        let store = &self.conn_state.as_ref()?.store;
+        let Some(state) = self.conn_state.as_ref() else {
+            // A server that needs no per-connection state (`start_server`) has, like every
+            // server, nothing to resume with.
+            return (self.role == Role::Server && !matches!(self.conn, Conn::Idle))
+                .then(Session::default);
+        };
+        let store = &state.store;
         if store.received().is_resumable() || !self.session_reused() {
             Some(store.received().clone())
         } else {
@@ -611,14 +617,16 @@ impl Ssl {
     /// the ClientHello offered ([`client_hello`](Ssl::client_hello)), for callbacks and
     /// [`read_client_hello`](Ssl::read_client_hello); other servers skip that work.
     pub(crate) fn start_server(&mut self, want_hello: bool) {
-        // Servers verify client certificates through the same state as clients (verify.rs).
-        self.conn_state = Some(ConnState::new(
-            true,
-            false,
-            self.verify_callback_in_force(),
-            ConnectionStore::new(None),
-            self.key_log_in_force(),
-        ));
+        // Servers verify client certificates through the same state as clients (verify.rs),
+        // and log keys through it.
+        let callback = self.verify_callback_in_force();
+        let key_log = self.key_log_in_force();
+        let verifies = callback.is_some()
+            || self.verify_mode().contains(VerifyMode::PEER)
+            || self.ctx.verify_mode(true).contains(VerifyMode::PEER);
+        let state = |callback, key_log| {
+            ConnState::new(true, false, callback, ConnectionStore::new(None), key_log)
+        };
         self.tell(InfoEvent::HandshakeStart);
         self.want_hello = want_hello;
         // Nothing to decide between the ClientHello and the answer, and no info callback
@@ -630,10 +638,16 @@ impl Ssl {
             if let Some(cfg) = self.ctx.server_config() {
                 if let Ok(conn) = ServerConnection::new(cfg.clone()) {
                     self.conn = Conn::Tls(Box::new(conn.into()));
+                    // Its context cannot change any more (`may_restart_server` starts over):
+                    // if it verifies no client and logs no keys, no call into rustls needs
+                    // the state, and each is spared installing it (conn_state.rs).
+                    self.conn_state =
+                        (verifies || key_log.is_some()).then(|| state(callback, key_log));
                     return;
                 }
             }
         }
+        self.conn_state = Some(state(callback, key_log));
         self.conn = Conn::Accepting(Box::default());
         if want_hello {
             self.scan

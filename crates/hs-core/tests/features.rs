@@ -267,6 +267,28 @@ fn verify_peer_with_a_client_certificate_reports_the_chain_and_ok() {
 }
 
 #[test]
+fn a_server_that_verifies_no_client_reports_ok_and_a_session_without_anything_to_resume() {
+    for version in [Version::Tls12, Version::Tls13] {
+        let (mut c, mut s) = pair(
+            &p256().client_context(),
+            &mtls_server(VerifyMode::NONE, version),
+        );
+        assert!(
+            s.session().is_none(),
+            "{version:?}: nothing before the handshake"
+        );
+        let (cl, sl) = handshake(&mut c, &mut s);
+        assert!(cl.ok() && sl.ok(), "{version:?}");
+        assert_eq!(s.verify_result(), VerifyCode::X509_V_OK, "{version:?}");
+        assert!(s.peer_certificates().is_none());
+        let session = s
+            .session()
+            .expect("a server has a session once it has started");
+        assert!(!session.is_resumable(), "{version:?}");
+    }
+}
+
+#[test]
 fn fail_if_no_peer_cert_rejects_a_client_without_certificate_as_openssl_does() {
     // TLS 1.2: the server fails inside the handshake with handshake_failure (40).
     let server = mtls_server(
