@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use hs_core::{Context, Version};
-use rustls::client::Resumption;
+use rustls::client::{Resumption, Tls12Resumption};
 use rustls::{ClientConfig, RootCertStore, ServerConfig};
 
 use crate::pki::{CertKind, Pki};
@@ -177,7 +177,8 @@ impl Case {
     /// Raw rustls configurations for this case: the server's is hs's own `ServerConfig`
     /// (the very same `Arc`); the client's is built with hs's crypto provider (aws-lc-rs,
     /// the same suite and group), the same version and trust anchor, and rustls' own
-    /// verifier and in-memory session cache (off for full handshakes).
+    /// verifier and in-memory session cache (for full handshakes no cache, but TLS 1.2
+    /// ticket support announced, as hs's and OpenSSL's clients do).
     pub fn rustls_configs(
         &self,
         pki: &Pki,
@@ -202,7 +203,11 @@ impl Case {
         client.resumption = if self.resumes() {
             Resumption::in_memory_sessions(256)
         } else {
-            Resumption::disabled()
+            // hs's client (like OpenSSL's) tells a TLS 1.2 server it takes session tickets
+            // even when it has none to offer, and the server then makes and sends one. The
+            // raw rustls client must ask alike, or its server would be spared that work:
+            // it asks, and files what it gets nowhere, so that every handshake is full.
+            Resumption::disabled().tls12_resumption(Tls12Resumption::SessionIdOrTickets)
         };
         Ok((Arc::new(client), server))
     }
