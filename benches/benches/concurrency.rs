@@ -6,7 +6,9 @@
 //! tokio-rustls, tokio-openssl. Written to `target/hs-bench/concurrency.json`.
 //!
 //! The servers take turns (3 rounds of 3 s each after 2 s of warm-up, in which the first
-//! wave of 1,000 handshakes gets through; quick: 1 round of 1 s after 1 s), so that a busy phase of a shared machine does not fall on one server only. Clients
+//! wave of 1,000 handshakes gets through; quick: 1 round of 1 s after 1 s), in the order of
+//! `hs_benches::turns`, and each figure is the median of its rounds, so that a busy phase of
+//! a shared machine does not fall on one server only. Clients
 //! and server share the machine, so the figure is what the machine completes, with the
 //! clients' cost the same in every column.
 
@@ -27,6 +29,7 @@ use common::openssl_side::OpensslBench;
 use hs_benches::cases::{Case, Kind, Kx, Proto};
 use hs_benches::pki::{CertKind, Pki, SERVER_NAME};
 use hs_benches::report::{Better, Figure, Report};
+use hs_benches::turns;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -182,8 +185,10 @@ fn measure_server(
     Ok(measured)
 }
 
-/// Runs every server `rounds` times in turn, so that a busy phase of the machine does not
-/// fall on one server only; returns each server's handshakes/s over all its rounds.
+/// Runs every server `rounds` times in turn (in the balanced order of
+/// [`hs_benches::turns`]), so that a busy phase of the machine does not fall on one server
+/// only; returns each server's median handshakes/s over its rounds, which a round that a
+/// busy phase slowed does not move.
 fn measure_all(
     servers: &[(&str, Arc<Server>)],
     client_config: &Arc<ClientConfig>,
@@ -191,17 +196,27 @@ fn measure_all(
     warmup: Duration,
     measure: Duration,
 ) -> Result<Vec<f64>, BoxError> {
-    let mut totals = vec![(0u64, Duration::ZERO); servers.len()];
-    for _ in 0..rounds {
-        for ((_, server), total) in servers.iter().zip(&mut totals) {
-            let (n, t) = measure_server(server, client_config.clone(), warmup, measure)?;
-            total.0 += n;
-            total.1 += t;
+    if servers.len() != turns::IMPLS {
+        return Err(format!(
+            "{} servers; the turns are for {}",
+            servers.len(),
+            turns::IMPLS
+        )
+        .into());
+    }
+    let mut per_round: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); servers.len()];
+    for round in 0..rounds {
+        for k in turns::order(round) {
+            let (n, t) = measure_server(&servers[k].1, client_config.clone(), warmup, measure)?;
+            per_round[k].push(n as f64 / t.as_secs_f64());
         }
     }
-    let rates: Vec<f64> = totals
-        .iter()
-        .map(|(n, t)| *n as f64 / t.as_secs_f64())
+    let rates: Vec<f64> = per_round
+        .into_iter()
+        .map(|mut r| {
+            r.sort_by(f64::total_cmp);
+            r.get(r.len() / 2).copied().unwrap_or(0.0)
+        })
         .collect();
     for ((name, _), rate) in servers.iter().zip(&rates) {
         println!("concurrency: {name}: {rate:.0} handshakes/s under {CLIENTS} clients");
