@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use common::openssl_side::OpensslBench;
 use hs_benches::cases::{Case, Kind, Kx, Proto};
+use hs_benches::interleave::upper_median;
 use hs_benches::pki::{CertKind, Pki, SERVER_NAME};
 use hs_benches::report::{Better, Figure, Report};
 use hs_benches::turns;
@@ -213,10 +214,7 @@ fn measure_all(
     }
     let rates: Vec<f64> = per_round
         .into_iter()
-        .map(|mut r| {
-            r.sort_by(f64::total_cmp);
-            r.get(r.len() / 2).copied().unwrap_or(0.0)
-        })
+        .map(|r| upper_median(r, f64::total_cmp).unwrap_or(0.0))
         .collect();
     for ((name, _), rate) in servers.iter().zip(&rates) {
         println!("concurrency: {name}: {rate:.0} handshakes/s under {CLIENTS} clients");

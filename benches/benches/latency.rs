@@ -7,8 +7,8 @@
 //! The implementations take turns, one handshake each, so that a slow phase of the machine
 //! hits them all alike, in an order that changes every round so that each follows each of
 //! the others equally often ([`hs_benches::turns`]). Each server (the same implementation as
-//! its client) answers one byte after its handshake and closes; the client reads that byte (untimed) before the next
-//! handshake, so no two handshakes overlap. The server closes first, so the client's ports
+//! its client) answers one byte after its handshake and closes; the client reads that byte
+//! (untimed) before the next handshake, so no two handshakes overlap. The server closes first, so the client's ports
 //! are not left in TIME_WAIT.
 
 mod common {

@@ -96,12 +96,19 @@ fn order(impls: usize, round: usize) -> Vec<usize> {
     }
 }
 
+/// The median of `values` (the upper one of an even count), `None` if there are none.
+pub fn upper_median<T: Copy>(
+    mut values: Vec<T>,
+    cmp: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) -> Option<T> {
+    values.sort_unstable_by(cmp);
+    values.get(values.len() / 2).copied()
+}
+
 /// The median of each side on its own (the upper one of an even count).
 fn median(rounds: &[SideTimes]) -> SideTimes {
     let pick = |f: fn(&SideTimes) -> Duration| {
-        let mut v: Vec<Duration> = rounds.iter().map(f).collect();
-        v.sort_unstable();
-        v.get(v.len() / 2).copied().unwrap_or_default()
+        upper_median(rounds.iter().map(f).collect(), Ord::cmp).unwrap_or_default()
     };
     SideTimes {
         client: pick(|t| t.client),
@@ -181,5 +188,7 @@ mod tests {
         };
         let m = median(&[t(5, 1), t(1, 9), t(3, 5)]);
         assert_eq!(m, t(3, 5));
+        assert_eq!(upper_median(vec![2.0, 1.0], f64::total_cmp), Some(2.0));
+        assert_eq!(upper_median(Vec::<f64>::new(), f64::total_cmp), None);
     }
 }

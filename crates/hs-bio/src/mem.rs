@@ -174,28 +174,19 @@ impl Read for MemBio {
     }
 }
 
-impl MemBio {
-    fn check_writable(&self) -> io::Result<()> {
-        match self.read_only {
-            Some(_) => Err(io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                "write to read-only memory BIO",
-            )),
-            None => Ok(()),
-        }
-    }
-}
-
 impl Write for MemBio {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.check_writable()?;
-        self.buf.extend_from_slice(data);
-        Ok(data.len())
+        self.write_vectored(&[io::IoSlice::new(data)])
     }
 
     /// Every buffer, in order, in one call (a TLS flight of several records is one write).
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.check_writable()?;
+        if self.read_only.is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "write to read-only memory BIO",
+            ));
+        }
         let mut total = 0;
         for buf in bufs {
             self.buf.extend_from_slice(buf);

@@ -221,22 +221,12 @@ impl Half {
 
 impl Write for PairEnd {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if data.is_empty() {
-            return Ok(0);
-        }
-        let side = self.side;
-        let mut st = self.lock();
-        let dst = &mut st.halves[side];
-        dst.open_for_write()?;
-        match dst.ring.push(data)? {
-            0 => Err(io::ErrorKind::WouldBlock.into()),
-            n => Ok(n),
-        }
+        self.write_vectored(&[io::IoSlice::new(data)])
     }
 
     /// As much of `bufs`, in order, as the buffer takes, under one lock: a TLS flight of
-    /// several records is one write, as `writev` makes it on a socket. Same results as
-    /// [`write`](Write::write) of the buffers joined.
+    /// several records is one write, as `writev` makes it on a socket. Same results as a
+    /// [`write`](Write::write) of the buffers joined (`write` is the one-buffer case).
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
         if bufs.iter().all(|b| b.is_empty()) {
             return Ok(0);
