@@ -398,42 +398,53 @@ impl Ssl {
     }
 
     /// The sticky fatal error, if any.
+    #[inline]
     fn guard(&self) -> Result<(), Error> {
         match &self.fatal {
-            Some(e) => Err((**e).clone()),
+            Some(e) => Err(sticky(e)),
             None => Ok(()),
         }
     }
 
     /// Records a fatal outcome so later calls report it again.
+    #[inline]
     fn settle<R>(&mut self, r: Result<R, Error>) -> Result<R, Error> {
         if let Err(e) = &r {
-            if e.is_fatal() && !matches!(e, Error::Config { .. } | Error::State { .. }) {
-                self.fatal = Some(Box::new(e.clone()));
-                if let Some(a) = e.alert() {
-                    self.tell(InfoEvent::Alert {
-                        direction: a.direction,
-                        level: 2,
-                        description: a.description,
-                    });
-                }
-            }
-            // As OpenSSL: a clean close (close_notify, or an EOF taken as one) and a fatal
-            // alert from the peer both mark the connection closed by the peer.
-            if matches!(e, Error::ZeroReturn)
-                || e.alert()
-                    .is_some_and(|a| a.direction == AlertDirection::Received)
-            {
-                self.received_shutdown = true;
-            }
-            if matches!(e, Error::ZeroReturn) && !self.finished {
-                self.received_shutdown = true;
-                self.fatal = Some(Box::new(Error::ZeroReturn));
-            }
+            self.settle_error(e);
         }
         r
     }
 
+    /// [`settle`](Ssl::settle)'s work, kept out of line: the calls that move bytes end in
+    /// errors only now and then (WANT_READ and WANT_WRITE among them), and the code they
+    /// run on every call stays the smaller for it.
+    #[inline(never)]
+    fn settle_error(&mut self, e: &Error) {
+        if e.is_fatal() && !matches!(e, Error::Config { .. } | Error::State { .. }) {
+            self.fatal = Some(Box::new(e.clone()));
+            if let Some(a) = e.alert() {
+                self.tell(InfoEvent::Alert {
+                    direction: a.direction,
+                    level: 2,
+                    description: a.description,
+                });
+            }
+        }
+        // As OpenSSL: a clean close (close_notify, or an EOF taken as one) and a fatal
+        // alert from the peer both mark the connection closed by the peer.
+        if matches!(e, Error::ZeroReturn)
+            || e.alert()
+                .is_some_and(|a| a.direction == AlertDirection::Received)
+        {
+            self.received_shutdown = true;
+        }
+        if matches!(e, Error::ZeroReturn) && !self.finished {
+            self.received_shutdown = true;
+            self.fatal = Some(Box::new(Error::ZeroReturn));
+        }
+    }
+
+    #[inline]
     fn tls_mut(&mut self) -> Result<&mut Connection, Error> {
         match &mut self.conn {
             Conn::Tls(c) => Ok(c),
@@ -566,21 +577,27 @@ impl Ssl {
             {
                 Err(self.refuse_read_hello(io, e))
             }
-            Err(e) => {
-                let first = FirstBytes::classify(self.scan_prefix());
-                let err = from_rustls(e, first, self.ip_name());
-                // The states of the flight processed before the failure, as OpenSSL reports
-                // them: a certificate that failed verification was received.
-                if !self.finished {
-                    self.observe_failure(&err);
-                }
-                if !matches!(err, Error::ZeroReturn) {
-                    // Send the alert rustls queued, if the transport takes it.
-                    let _ = self.flush(io);
-                }
-                Err(err)
-            }
+            Err(e) => Err(self.processing_failed(io, e)),
         }
+    }
+
+    /// What [`process_received`](Ssl::process_received) makes of a failure rustls reported:
+    /// the error as OpenSSL names it, with rustls' alert sent if the transport takes it.
+    #[cold]
+    #[inline(never)]
+    fn processing_failed<T: Write + ?Sized>(&mut self, io: &mut T, e: rustls::Error) -> Error {
+        let first = FirstBytes::classify(self.scan_prefix());
+        let err = from_rustls(e, first, self.ip_name());
+        // The states of the flight processed before the failure, as OpenSSL reports
+        // them: a certificate that failed verification was received.
+        if !self.finished {
+            self.observe_failure(&err);
+        }
+        if !matches!(err, Error::ZeroReturn) {
+            // Send the alert rustls queued, if the transport takes it.
+            let _ = self.flush(io);
+        }
+        err
     }
 
     /// The peer's close_notify was read: the connection is closed by the peer, and the info
@@ -603,6 +620,9 @@ impl Ssl {
         }
     }
 
+    // Out of line, like the other steps only some servers take (ClientHello and ALPN
+    // callbacks, `read_client_hello`): the direct path runs through the callers.
+    #[inline(never)]
     fn accept_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
         loop {
             let Conn::Accepting(acceptor) = &mut self.conn else {
@@ -651,6 +671,7 @@ impl Ssl {
 
     /// Runs the ClientHello and ALPN callbacks, then hands the connection to rustls with
     /// the configuration they chose.
+    #[inline(never)]
     fn answer_client_hello<T: Read + Write + ?Sized>(&mut self, io: &mut T) -> Result<(), Error> {
         let decision = match &self.hello {
             Some(hello) => self.ctx.decide_hello(hello),
@@ -717,6 +738,8 @@ impl Ssl {
 
     /// A failure before the server answered: the error as OpenSSL names it, and its alert
     /// (if any) written in plaintext in place of the one rustls prepared.
+    #[cold]
+    #[inline(never)]
     fn refuse_hello<T: Write + ?Sized>(&mut self, io: &mut T, e: rustls::Error) -> Error {
         let err = client_hello_error(e, self.scan_prefix());
         if let Some(alert) = err.alert().filter(|a| a.direction == AlertDirection::Sent) {
@@ -750,6 +773,8 @@ impl Ssl {
     /// makes of the same failure on the Acceptor path, so the two paths fail alike. The
     /// alert rustls queued gives way to OpenSSL's (or to none, for a plaintext HTTP
     /// request).
+    #[cold]
+    #[inline(never)]
     fn refuse_read_hello<T: Write + ?Sized>(&mut self, io: &mut T, e: rustls::Error) -> Error {
         // The Acceptor fails on these while reading the ClientHello; on anything else the
         // ClientHello was read, as OpenSSL's state then says.
@@ -770,6 +795,8 @@ impl Ssl {
         self.refuse_hello(io, e)
     }
 
+    #[cold]
+    #[inline(never)]
     fn reject_hello<T: Write + ?Sized>(
         &mut self,
         io: &mut T,
@@ -793,6 +820,13 @@ fn process(
         Some(state) => with_state(state, || conn.process_new_packets()),
         None => conn.process_new_packets(),
     }
+}
+
+/// The sticky fatal error again, for a call after the connection failed.
+#[cold]
+#[inline(never)]
+fn sticky(e: &Error) -> Error {
+    e.clone()
 }
 
 /// A close_notify alert event (warning level, description 0).

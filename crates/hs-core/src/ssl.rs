@@ -421,11 +421,13 @@ impl Ssl {
     }
 
     /// The info callback in force: the connection's own, else its context's.
+    #[inline]
     pub(crate) fn info_cb(&self) -> Option<&InfoCallback> {
         info_callback_of(self.own.as_deref(), &self.ctx)
     }
 
     /// Tells the info callback, if any.
+    #[inline]
     pub(crate) fn tell(&self, event: InfoEvent) {
         if let Some(cb) = self.info_cb() {
             cb(event);
@@ -441,6 +443,8 @@ impl Ssl {
     /// [`observe`](Ssl::observe) after processing failed with `err`: what was read before
     /// the failure counts (a certificate that failed verification was received), what
     /// rustls queued since (its alert) does not.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn observe_failure(&mut self, err: &Error) {
         if matches!(err, Error::Verify { .. }) {
             self.progress.facts.peer_certs = true;

@@ -42,12 +42,14 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    #[inline]
     pub(crate) fn start(&mut self) {
         if self.started.is_none() {
             self.started = Some(Instant::now());
         }
     }
 
+    #[inline]
     pub(crate) fn record(&mut self, direction: Direction, bytes: usize) {
         if self.finished.is_some() || bytes == 0 {
             return;
@@ -67,6 +69,7 @@ impl Timeline {
         }
     }
 
+    #[inline]
     pub(crate) fn finish(&mut self) {
         if self.finished.is_none() {
             self.finished = Some(Instant::now());
