@@ -522,7 +522,7 @@ impl Ssl {
             let r = if !self.finished {
                 conn.read_tls(&mut Tap {
                     io: &mut *io,
-                    scan: self.scan.get_or_insert_with(Box::default),
+                    scan: self.scan.get_or_insert_with(Scan::default),
                 })
             } else {
                 conn.read_tls(&mut &mut *io)
@@ -654,7 +654,7 @@ impl Ssl {
             }
             let r = acceptor.read_tls(&mut Tap {
                 io: &mut *io,
-                scan: self.scan.get_or_insert_with(Box::default),
+                scan: self.scan.get_or_insert_with(Scan::default),
             });
             match r {
                 Ok(0) => {

@@ -96,8 +96,9 @@ pub struct Ssl {
     /// Keep what the ClientHello offered (see `start_server`).
     pub(crate) want_hello: bool,
     /// What the handshake's incoming bytes looked like (see `scan.rs`).
-    /// Made with the first handshake read, dropped once the handshake is done.
-    pub(crate) scan: Option<Box<crate::scan::Scan>>,
+    /// Made with the first handshake read, dropped once the handshake is done. Inline
+    /// rather than boxed: it is small, and every handshake makes one.
+    pub(crate) scan: Option<crate::scan::Scan>,
     pub(crate) plaintext_pending: usize,
     /// Where the handshake is, for `handshake_state` and the info callback (info.rs).
     pub(crate) progress: Progress,
@@ -655,7 +656,7 @@ impl Ssl {
         self.conn = Conn::Accepting(Box::default());
         if want_hello {
             self.scan
-                .get_or_insert_with(Box::default)
+                .get_or_insert_with(Default::default)
                 .capture_client_hello();
         }
     }
@@ -724,7 +725,7 @@ impl Ssl {
 
     /// The first bytes the handshake received (nothing once it is done).
     pub(crate) fn scan_prefix(&self) -> &[u8] {
-        self.scan.as_deref().map_or(&[], crate::scan::Scan::prefix)
+        self.scan.as_ref().map_or(&[], crate::scan::Scan::prefix)
     }
 
     pub(crate) fn ip_name(&self) -> bool {
