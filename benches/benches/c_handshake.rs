@@ -3,14 +3,16 @@
 //! (`HS_BENCH_C_HS`, linked with `-lhs_ffi` alone) — on the same ECDSA P-256 chain (generated
 //! here, written as PEM files to `target/hs-bench/c-pki/`), and writes their figures
 //! (`c/full/<tls13|tls12>/ecdsa-p256/<server|client>`, handshakes/s) to
-//! `target/hs-bench/c.json`. Each case runs 3 s per build, 0.3 s with `HS_BENCH_QUICK=1`.
+//! `target/hs-bench/c.json`. The two builds take turns, [`ROUNDS`] rounds each (the one that
+//! goes first alternates), every case running [`ROUND_SECONDS`] per round; each figure is the
+//! median of its rounds. One round with `HS_BENCH_QUICK=1`.
 //! Fails, naming the cause, when a variable is unset or a program fails (a handshake that
 //! negotiated anything but the version, cipher and group asked for is a failure).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use hs_benches::c_path::{figures, parse_output};
+use hs_benches::c_path::{figures, medians, parse_output, ROUNDS, ROUND_SECONDS};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::Report;
 
@@ -64,9 +66,21 @@ fn run() -> Result<(), String> {
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let paths = pem.map(|(p, _)| p);
-    let seconds = if hs_benches::quick() { "0.3" } else { "3" };
-    let o = run_program("openssl", &openssl, &paths, seconds)?;
-    let h = run_program("hs (hs-ffi)", &hs, &paths, seconds)?;
+    let rounds = if hs_benches::quick() { 1 } else { ROUNDS };
+    let (mut o, mut h) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        // OpenSSL, hs, hs, OpenSSL, ...: each build follows the other equally often.
+        if round % 2 == 0 {
+            o.push(run_program("openssl", &openssl, &paths, ROUND_SECONDS)?);
+            h.push(run_program("hs (hs-ffi)", &hs, &paths, ROUND_SECONDS)?);
+        } else {
+            h.push(run_program("hs (hs-ffi)", &hs, &paths, ROUND_SECONDS)?);
+            o.push(run_program("openssl", &openssl, &paths, ROUND_SECONDS)?);
+        }
+    }
+    let (Some(h), Some(o)) = (medians(&h), medians(&o)) else {
+        return Err("no rounds ran".to_owned());
+    };
     let report = Report {
         figures: figures(h, o),
     };

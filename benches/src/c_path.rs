@@ -4,7 +4,16 @@
 //! output (`name value` lines, handshakes per second) into report figures with `hs` (through
 //! hs-ffi) and `openssl` filled, `rustls` and `floor` empty.
 
+use crate::interleave::upper_median;
 use crate::report::{Better, Figure};
+
+/// Rounds per build in a full run: the two programs run alternately, every case for
+/// [`ROUND_SECONDS`] a round, and each figure is the median of its rounds, so that a slow
+/// phase of the machine cannot land on one build (one round with `HS_BENCH_QUICK=1`).
+pub const ROUNDS: usize = 10;
+
+/// How long each case runs in one round (the C program's SECONDS argument).
+pub const ROUND_SECONDS: &str = "0.3";
 
 /// The figures the C program prints, in its order.
 pub const FIGURES: [&str; 4] = [
@@ -42,6 +51,16 @@ pub fn parse_output(what: &str, text: &str) -> Result<[f64; 4], String> {
         out[i] = v.ok_or_else(|| format!("{what}: {} missing from the output", FIGURES[i]))?;
     }
     Ok(out)
+}
+
+/// Each figure's median over `rounds` (the upper one of an even count); `None` without
+/// rounds.
+pub fn medians(rounds: &[[f64; 4]]) -> Option<[f64; 4]> {
+    let mut out = [0.0; 4];
+    for (i, v) in out.iter_mut().enumerate() {
+        *v = upper_median(rounds.iter().map(|r| r[i]).collect(), f64::total_cmp)?;
+    }
+    Some(out)
 }
 
 /// The report figures from the hs-ffi build's and the OpenSSL build's values.
@@ -101,6 +120,18 @@ mod tests {
         assert!(parse_output("hs", &extra)
             .unwrap_err()
             .contains("unexpected line"));
+    }
+
+    #[test]
+    fn medians_are_taken_per_figure() {
+        let rounds = [
+            [1.0, 30.0, 5.0, 7.0],
+            [3.0, 10.0, 6.0, 7.0],
+            [2.0, 20.0, 4.0, 7.0],
+        ];
+        assert_eq!(medians(&rounds), Some([2.0, 20.0, 5.0, 7.0]));
+        assert_eq!(medians(&rounds[..2]), Some([3.0, 30.0, 6.0, 7.0]));
+        assert_eq!(medians(&[]), None);
     }
 
     #[test]
