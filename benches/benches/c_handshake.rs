@@ -67,18 +67,16 @@ fn run() -> Result<(), String> {
     }
     let paths = pem.map(|(p, _)| p);
     let rounds = if hs_benches::quick() { 1 } else { ROUNDS };
-    let (mut o, mut h) = (Vec::new(), Vec::new());
+    let builds = [("openssl", &openssl), ("hs (hs-ffi)", &hs)];
+    let mut results = [Vec::new(), Vec::new()];
     for round in 0..rounds {
         // OpenSSL, hs, hs, OpenSSL, ...: each build follows the other equally often.
-        if round % 2 == 0 {
-            o.push(run_program("openssl", &openssl, &paths, ROUND_SECONDS)?);
-            h.push(run_program("hs (hs-ffi)", &hs, &paths, ROUND_SECONDS)?);
-        } else {
-            h.push(run_program("hs (hs-ffi)", &hs, &paths, ROUND_SECONDS)?);
-            o.push(run_program("openssl", &openssl, &paths, ROUND_SECONDS)?);
+        for k in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let (what, exe) = builds[k];
+            results[k].push(run_program(what, exe, &paths, ROUND_SECONDS)?);
         }
     }
-    let (Some(h), Some(o)) = (medians(&h), medians(&o)) else {
+    let (Some(o), Some(h)) = (medians(&results[0]), medians(&results[1])) else {
         return Err("no rounds ran".to_owned());
     };
     let report = Report {
