@@ -532,7 +532,7 @@ impl ContextBuilder {
             cipher_suites: self
                 .cipher_suites
                 .clone()
-                .unwrap_or_else(|| base.cipher_suites.clone()),
+                .unwrap_or_else(|| names::default_cipher_suites(&base.cipher_suites)),
             kx_groups: self.groups.clone().unwrap_or_else(names::default_groups),
             ..base
         });

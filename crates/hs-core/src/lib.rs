@@ -85,6 +85,7 @@ mod hello;
 mod info;
 mod keylog;
 mod names;
+mod provider;
 mod scan;
 mod server_cache;
 mod session;

@@ -4,22 +4,25 @@ use rustls::crypto::aws_lc_rs::{cipher_suite as cs, kx_group};
 use rustls::crypto::SupportedKxGroup;
 use rustls::{NamedGroup, ProtocolVersion, SupportedCipherSuite};
 
-/// (OpenSSL name, IANA name, suite) for every cipher suite of the aws-lc-rs provider.
+use crate::provider;
+
+/// (OpenSSL name, IANA name, suite) for every cipher suite of the aws-lc-rs provider (the
+/// TLS 1.3 ones as [`provider`] tunes them).
 pub(crate) const CIPHER_SUITES: &[(&str, &str, SupportedCipherSuite)] = &[
     (
         "TLS_AES_256_GCM_SHA384",
         "TLS_AES_256_GCM_SHA384",
-        cs::TLS13_AES_256_GCM_SHA384,
+        SupportedCipherSuite::Tls13(&provider::TLS13_AES_256_GCM_SHA384),
     ),
     (
         "TLS_AES_128_GCM_SHA256",
         "TLS_AES_128_GCM_SHA256",
-        cs::TLS13_AES_128_GCM_SHA256,
+        SupportedCipherSuite::Tls13(&provider::TLS13_AES_128_GCM_SHA256),
     ),
     (
         "TLS_CHACHA20_POLY1305_SHA256",
         "TLS_CHACHA20_POLY1305_SHA256",
-        cs::TLS13_CHACHA20_POLY1305_SHA256,
+        SupportedCipherSuite::Tls13(&provider::TLS13_CHACHA20_POLY1305_SHA256),
     ),
     (
         "ECDHE-ECDSA-AES256-GCM-SHA384",
@@ -59,6 +62,20 @@ pub(crate) fn cipher_suite_by_name(name: &str) -> Option<SupportedCipherSuite> {
         .iter()
         .find(|(o, i, _)| o.eq_ignore_ascii_case(name) || i.eq_ignore_ascii_case(name))
         .map(|(_, _, s)| *s)
+}
+
+/// The suites hs offers by default: the aws-lc-rs provider's defaults in its order, each
+/// as hs's table holds it.
+pub(crate) fn default_cipher_suites(stock: &[SupportedCipherSuite]) -> Vec<SupportedCipherSuite> {
+    stock
+        .iter()
+        .map(|d| {
+            CIPHER_SUITES
+                .iter()
+                .find(|(_, _, s)| s.suite() == d.suite())
+                .map_or(*d, |(_, _, s)| *s)
+        })
+        .collect()
 }
 
 /// OpenSSL's name for a negotiated suite (`SSL_CIPHER_get_name`).
@@ -132,6 +149,29 @@ pub fn version_name(v: ProtocolVersion) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_suites_keep_the_stock_order_with_hs_tls13_suites() {
+        let stock = rustls::crypto::aws_lc_rs::default_provider().cipher_suites;
+        let ours = default_cipher_suites(&stock);
+        let ids = |v: &[SupportedCipherSuite]| v.iter().map(|s| s.suite()).collect::<Vec<_>>();
+        assert_eq!(ids(&ours), ids(&stock));
+        let tls13: Vec<_> = ours.iter().filter_map(|s| s.tls13()).collect();
+        assert_eq!(tls13.len(), 3);
+        for suite in tls13 {
+            let by_name = cipher_suite_by_name(cipher_suite_standard_name(suite.into()));
+            assert!(
+                matches!(by_name, Some(SupportedCipherSuite::Tls13(t)) if std::ptr::eq(t, suite))
+            );
+            assert!([
+                &provider::TLS13_AES_256_GCM_SHA384,
+                &provider::TLS13_AES_128_GCM_SHA256,
+                &provider::TLS13_CHACHA20_POLY1305_SHA256,
+            ]
+            .iter()
+            .any(|p| std::ptr::eq(*p, suite)));
+        }
+    }
 
     #[test]
     fn names_resolve_both_ways() {
