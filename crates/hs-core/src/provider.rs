@@ -8,13 +8,16 @@
 //! SHA-384 work was that set-up. hs's suites are the same suites (same AEAD, same hash,
 //! same QUIC keys) with rustls' own [`HkdfUsingHmac`] over an aws-lc-rs HMAC whose key,
 //! ipad and opad are computed once per secret and copied for each expansion, as aws-lc's
-//! TLS 1.2 PRF already does. The bytes on the wire are the same; RFC 5869's test vectors
-//! and every interop test check that.
+//! TLS 1.2 PRF already does. One secret is the same in every handshake without a PSK,
+//! the early secret HKDF-Extract(0, 0): it is computed once per hash. The bytes on the
+//! wire are the same; RFC 5869's test vectors and every interop test check that.
+
+use std::sync::OnceLock;
 
 use aws_lc_rs::hmac;
 use rustls::crypto::aws_lc_rs::cipher_suite as stock;
 use rustls::crypto::hmac::{Hmac, Key, Tag};
-use rustls::crypto::tls13::HkdfUsingHmac;
+use rustls::crypto::tls13::{Hkdf, HkdfExpander, HkdfUsingHmac, OkmBlock};
 use rustls::{CipherSuiteCommon, SupportedCipherSuite, Tls13CipherSuite};
 
 /// `TLS_AES_256_GCM_SHA384`.
@@ -27,14 +30,11 @@ pub(crate) static TLS13_AES_128_GCM_SHA256: Tls13CipherSuite =
 pub(crate) static TLS13_CHACHA20_POLY1305_SHA256: Tls13CipherSuite =
     keyed_once(stock::TLS13_CHACHA20_POLY1305_SHA256, &HKDF_SHA256);
 
-static HKDF_SHA256: HkdfUsingHmac<'static> = HkdfUsingHmac(&AwsLcHmac(hmac::HMAC_SHA256));
-static HKDF_SHA384: HkdfUsingHmac<'static> = HkdfUsingHmac(&AwsLcHmac(hmac::HMAC_SHA384));
+static HKDF_SHA256: TlsHkdf = TlsHkdf::new(&AwsLcHmac(hmac::HMAC_SHA256));
+static HKDF_SHA384: TlsHkdf = TlsHkdf::new(&AwsLcHmac(hmac::HMAC_SHA384));
 
 /// `suite` with its HKDF replaced by `hkdf` (which must use the suite's hash).
-const fn keyed_once(
-    suite: SupportedCipherSuite,
-    hkdf: &'static HkdfUsingHmac<'static>,
-) -> Tls13CipherSuite {
+const fn keyed_once(suite: SupportedCipherSuite, hkdf: &'static TlsHkdf) -> Tls13CipherSuite {
     let SupportedCipherSuite::Tls13(suite) = suite else {
         panic!("a TLS 1.2 suite where a TLS 1.3 suite belongs");
     };
@@ -47,6 +47,57 @@ const fn keyed_once(
         hkdf_provider: hkdf,
         aead_alg: suite.aead_alg,
         quic: suite.quic,
+    }
+}
+
+/// rustls' [`HkdfUsingHmac`] over `hmac`, with the early secret of a handshake without a
+/// PSK (HKDF-Extract with no salt over zeros) computed once.
+struct TlsHkdf {
+    hmac: &'static AwsLcHmac,
+    zero_prk: OnceLock<OkmBlock>,
+}
+
+impl TlsHkdf {
+    const fn new(hmac: &'static AwsLcHmac) -> TlsHkdf {
+        TlsHkdf {
+            hmac,
+            zero_prk: OnceLock::new(),
+        }
+    }
+
+    fn inner(&self) -> HkdfUsingHmac<'static> {
+        HkdfUsingHmac(self.hmac)
+    }
+}
+
+impl Hkdf for TlsHkdf {
+    fn extract_from_zero_ikm(&self, salt: Option<&[u8]>) -> Box<dyn HkdfExpander> {
+        if salt.is_some() {
+            return self.inner().extract_from_zero_ikm(salt);
+        }
+        let prk = self.zero_prk.get_or_init(|| {
+            // RFC 5869: no salt means HashLen zeros; the input is HashLen zeros too.
+            let zeros = [0u8; OkmBlock::MAX_LEN];
+            let zeros = &zeros[..self.hmac.hash_output_len()];
+            OkmBlock::new(self.hmac.with_key(zeros).sign(&[zeros]).as_ref())
+        });
+        self.inner().expander_for_okm(prk)
+    }
+
+    fn extract_from_secret(&self, salt: Option<&[u8]>, secret: &[u8]) -> Box<dyn HkdfExpander> {
+        self.inner().extract_from_secret(salt, secret)
+    }
+
+    fn expander_for_okm(&self, okm: &OkmBlock) -> Box<dyn HkdfExpander> {
+        self.inner().expander_for_okm(okm)
+    }
+
+    fn hmac_sign(&self, key: &OkmBlock, message: &[u8]) -> Tag {
+        self.inner().hmac_sign(key, message)
+    }
+
+    fn fips(&self) -> bool {
+        self.inner().fips()
     }
 }
 
@@ -88,8 +139,6 @@ impl Key for AwsLcHmacKey {
 
 #[cfg(test)]
 mod tests {
-    use rustls::crypto::tls13::{Hkdf, OkmBlock};
-
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
@@ -149,11 +198,14 @@ mod tests {
                     eb.expand_slice(&info, &mut ob).unwrap();
                     assert_eq!(oa, ob, "{:?} len {len}", ours.common.suite);
                 }
-                let (za, zb) = (a.extract_from_zero_ikm(salt), b.extract_from_zero_ikm(salt));
-                assert_eq!(
-                    za.expand_block(&info).as_ref(),
-                    zb.expand_block(&info).as_ref()
-                );
+                // Twice: the early secret without a salt is computed once, then reused.
+                for _ in 0..2 {
+                    let (za, zb) = (a.extract_from_zero_ikm(salt), b.extract_from_zero_ikm(salt));
+                    assert_eq!(
+                        za.expand_block(&info).as_ref(),
+                        zb.expand_block(&info).as_ref()
+                    );
+                }
             }
             let okm = OkmBlock::new(&secret);
             assert_eq!(
