@@ -8,16 +8,22 @@
 //! SHA-384 work was that set-up. hs's suites are the same suites (same AEAD, same hash,
 //! same QUIC keys) with rustls' own [`HkdfUsingHmac`] over an aws-lc-rs HMAC whose key,
 //! ipad and opad are computed once per secret and copied for each expansion, as aws-lc's
-//! TLS 1.2 PRF already does. One secret is the same in every handshake without a PSK,
-//! the early secret HKDF-Extract(0, 0): it is computed once per hash. The bytes on the
-//! wire are the same; RFC 5869's test vectors and every interop test check that.
+//! TLS 1.2 PRF already does.
+//!
+//! In a handshake without a PSK the key schedule starts from constants: the early secret
+//! HKDF-Extract(0, 0), the "derived" secret expanded from it, and that secret as the HMAC
+//! key of the handshake secret's extraction. They are computed once per hash (the first
+//! expansion of the early secret is remembered by its label, and a salt is recognised by a
+//! constant-time comparison, since with a PSK it is secret). The bytes on the wire are the
+//! same; RFC 5869's test vectors, agreement with the stock HKDF and every interop test
+//! check that.
 
 use std::sync::OnceLock;
 
-use aws_lc_rs::hmac;
+use aws_lc_rs::{constant_time, hmac};
 use rustls::crypto::aws_lc_rs::cipher_suite as stock;
 use rustls::crypto::hmac::{Hmac, Key, Tag};
-use rustls::crypto::tls13::{Hkdf, HkdfExpander, HkdfUsingHmac, OkmBlock};
+use rustls::crypto::tls13::{Hkdf, HkdfExpander, HkdfUsingHmac, OkmBlock, OutputLengthError};
 use rustls::{CipherSuiteCommon, SupportedCipherSuite, Tls13CipherSuite};
 
 /// `TLS_AES_256_GCM_SHA384`.
@@ -30,8 +36,16 @@ pub(crate) static TLS13_AES_128_GCM_SHA256: Tls13CipherSuite =
 pub(crate) static TLS13_CHACHA20_POLY1305_SHA256: Tls13CipherSuite =
     keyed_once(stock::TLS13_CHACHA20_POLY1305_SHA256, &HKDF_SHA256);
 
-static HKDF_SHA256: TlsHkdf = TlsHkdf::new(&AwsLcHmac(hmac::HMAC_SHA256));
-static HKDF_SHA384: TlsHkdf = TlsHkdf::new(&AwsLcHmac(hmac::HMAC_SHA384));
+static HKDF_SHA256: TlsHkdf = TlsHkdf {
+    hmac: &AwsLcHmac(hmac::HMAC_SHA256),
+    zero: &ZERO_SHA256,
+};
+static HKDF_SHA384: TlsHkdf = TlsHkdf {
+    hmac: &AwsLcHmac(hmac::HMAC_SHA384),
+    zero: &ZERO_SHA384,
+};
+static ZERO_SHA256: ZeroSecrets = ZeroSecrets::new();
+static ZERO_SHA384: ZeroSecrets = ZeroSecrets::new();
 
 /// `suite` with its HKDF replaced by `hkdf` (which must use the suite's hash).
 const fn keyed_once(suite: SupportedCipherSuite, hkdf: &'static TlsHkdf) -> Tls13CipherSuite {
@@ -50,21 +64,39 @@ const fn keyed_once(suite: SupportedCipherSuite, hkdf: &'static TlsHkdf) -> Tls1
     }
 }
 
-/// rustls' [`HkdfUsingHmac`] over `hmac`, with the early secret of a handshake without a
-/// PSK (HKDF-Extract with no salt over zeros) computed once.
+/// rustls' [`HkdfUsingHmac`] over `hmac`, with the constants of a key schedule without a
+/// PSK kept in `zero`.
 struct TlsHkdf {
     hmac: &'static AwsLcHmac,
-    zero_prk: OnceLock<OkmBlock>,
+    zero: &'static ZeroSecrets,
+}
+
+/// The secrets every handshake without a PSK starts from, for one hash.
+struct ZeroSecrets {
+    /// HKDF-Extract with no salt over zeros: the early secret.
+    prk: OnceLock<OkmBlock>,
+    /// The first block expanded from it (in TLS 1.3, the "derived" secret).
+    first: OnceLock<FirstExpansion>,
+}
+
+struct FirstExpansion {
+    /// Its info, concatenated (public: a label and a hash of nothing).
+    info: Vec<u8>,
+    okm: OkmBlock,
+    /// `okm` as an HMAC key: the salt of the next extraction.
+    key: Box<dyn Key>,
+}
+
+impl ZeroSecrets {
+    const fn new() -> ZeroSecrets {
+        ZeroSecrets {
+            prk: OnceLock::new(),
+            first: OnceLock::new(),
+        }
+    }
 }
 
 impl TlsHkdf {
-    const fn new(hmac: &'static AwsLcHmac) -> TlsHkdf {
-        TlsHkdf {
-            hmac,
-            zero_prk: OnceLock::new(),
-        }
-    }
-
     fn inner(&self) -> HkdfUsingHmac<'static> {
         HkdfUsingHmac(self.hmac)
     }
@@ -75,16 +107,21 @@ impl Hkdf for TlsHkdf {
         if salt.is_some() {
             return self.inner().extract_from_zero_ikm(salt);
         }
-        let prk = self.zero_prk.get_or_init(|| {
-            // RFC 5869: no salt means HashLen zeros; the input is HashLen zeros too.
-            let zeros = [0u8; OkmBlock::MAX_LEN];
-            let zeros = &zeros[..self.hmac.hash_output_len()];
-            OkmBlock::new(self.hmac.with_key(zeros).sign(&[zeros]).as_ref())
-        });
-        self.inner().expander_for_okm(prk)
+        Box::new(ZeroExpander {
+            hmac: self.hmac,
+            zero: self.zero,
+            inner: OnceLock::new(),
+        })
     }
 
     fn extract_from_secret(&self, salt: Option<&[u8]>, secret: &[u8]) -> Box<dyn HkdfExpander> {
+        if let (Some(salt), Some(first)) = (salt, self.zero.first.get()) {
+            // With a PSK the salt is secret: compare in constant time.
+            if constant_time::verify_slices_are_equal(salt, first.okm.as_ref()).is_ok() {
+                let prk = first.key.sign(&[secret]);
+                return self.inner().expander_for_okm(&OkmBlock::new(prk.as_ref()));
+            }
+        }
         self.inner().extract_from_secret(salt, secret)
     }
 
@@ -99,6 +136,67 @@ impl Hkdf for TlsHkdf {
     fn fips(&self) -> bool {
         self.inner().fips()
     }
+}
+
+/// The expander of the early secret without a PSK: its first block comes from
+/// [`ZeroSecrets`] when asked for with the same info; anything else is expanded (keying
+/// the HMAC only then).
+struct ZeroExpander {
+    hmac: &'static AwsLcHmac,
+    zero: &'static ZeroSecrets,
+    inner: OnceLock<Box<dyn HkdfExpander>>,
+}
+
+impl ZeroExpander {
+    fn inner(&self) -> &dyn HkdfExpander {
+        &**self.inner.get_or_init(|| {
+            let prk = self.zero.prk.get_or_init(|| {
+                // RFC 5869: no salt means HashLen zeros; the input is HashLen zeros too.
+                let zeros = [0u8; OkmBlock::MAX_LEN];
+                let zeros = &zeros[..self.hmac.hash_output_len()];
+                OkmBlock::new(self.hmac.with_key(zeros).sign(&[zeros]).as_ref())
+            });
+            HkdfUsingHmac(self.hmac).expander_for_okm(prk)
+        })
+    }
+}
+
+impl HkdfExpander for ZeroExpander {
+    fn expand_slice(&self, info: &[&[u8]], output: &mut [u8]) -> Result<(), OutputLengthError> {
+        self.inner().expand_slice(info, output)
+    }
+
+    fn expand_block(&self, info: &[&[u8]]) -> OkmBlock {
+        if let Some(first) = self.zero.first.get() {
+            if is_concatenation(info, &first.info) {
+                return first.okm.clone();
+            }
+            return self.inner().expand_block(info);
+        }
+        let okm = self.inner().expand_block(info);
+        self.zero.first.get_or_init(|| FirstExpansion {
+            info: info.concat(),
+            okm: okm.clone(),
+            key: self.hmac.with_key(okm.as_ref()),
+        });
+        okm
+    }
+
+    fn hash_len(&self) -> usize {
+        self.hmac.hash_output_len()
+    }
+}
+
+/// True if `parts` joined are `whole` (without joining them).
+fn is_concatenation(parts: &[&[u8]], whole: &[u8]) -> bool {
+    let mut rest = whole;
+    for part in parts {
+        match rest.strip_prefix(*part) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// rustls' [`Hmac`] over aws-lc-rs: the key's padded states are computed in `with_key`,
@@ -146,6 +244,88 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
             .collect()
+    }
+
+    /// A key schedule without a PSK, twice over fresh constants: the early secret, its
+    /// "derived" secret and the handshake secret salted with it are remembered the second
+    /// time, and agree with the stock HKDF both times.
+    #[test]
+    fn remembered_key_schedule_constants_agree_with_the_stock_hkdf() {
+        let pairs = [
+            (&hmac::HMAC_SHA384, stock::TLS13_AES_256_GCM_SHA384),
+            (&hmac::HMAC_SHA256, stock::TLS13_AES_128_GCM_SHA256),
+        ];
+        for (alg, theirs) in pairs {
+            let a = TlsHkdf {
+                hmac: Box::leak(Box::new(AwsLcHmac(*alg))),
+                zero: Box::leak(Box::new(ZeroSecrets::new())),
+            };
+            let b = theirs.tls13().unwrap().hkdf_provider;
+            let len = a.hmac.hash_output_len();
+            let empty_hash = [0xe3u8; 48];
+            let derived_info: [&[u8]; 4] = [
+                &[0, len as u8],
+                b"\x0dtls13 derived",
+                &[len as u8],
+                &empty_hash[..len],
+            ];
+            let shared = [0x5au8; 32];
+            let other_info: [&[u8]; 1] = [b"ext binder"];
+            for round in 0..2 {
+                assert_eq!(a.zero.first.get().is_some(), round == 1);
+                let (da, db) = (
+                    a.extract_from_zero_ikm(None).expand_block(&derived_info),
+                    b.extract_from_zero_ikm(None).expand_block(&derived_info),
+                );
+                assert_eq!(da.as_ref(), db.as_ref());
+                let (ha, hb) = (
+                    a.extract_from_secret(Some(da.as_ref()), &shared),
+                    b.extract_from_secret(Some(db.as_ref()), &shared),
+                );
+                let traffic: [&[u8]; 1] = [b"c hs traffic"];
+                assert_eq!(
+                    ha.expand_block(&traffic).as_ref(),
+                    hb.expand_block(&traffic).as_ref()
+                );
+                // A salt that is not the remembered secret takes the ordinary path.
+                let mut near = da.as_ref().to_vec();
+                near[len - 1] ^= 1;
+                assert_eq!(
+                    a.extract_from_secret(Some(&near), &shared)
+                        .expand_block(&traffic)
+                        .as_ref(),
+                    b.extract_from_secret(Some(&near), &shared)
+                        .expand_block(&traffic)
+                        .as_ref()
+                );
+                // Other expansions of the early secret are computed, not remembered.
+                let (mut oa, mut ob) = ([0u8; 32], [0u8; 32]);
+                a.extract_from_zero_ikm(None)
+                    .expand_slice(&other_info, &mut oa)
+                    .unwrap();
+                b.extract_from_zero_ikm(None)
+                    .expand_slice(&other_info, &mut ob)
+                    .unwrap();
+                assert_eq!(oa, ob);
+                assert_eq!(
+                    a.extract_from_zero_ikm(None)
+                        .expand_block(&other_info)
+                        .as_ref(),
+                    b.extract_from_zero_ikm(None)
+                        .expand_block(&other_info)
+                        .as_ref()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn concatenations_are_recognised_without_joining() {
+        assert!(is_concatenation(&[b"ab", b"", b"c"], b"abc"));
+        assert!(is_concatenation(&[], b""));
+        assert!(!is_concatenation(&[b"ab"], b"abc"));
+        assert!(!is_concatenation(&[b"ab", b"cd"], b"abc"));
+        assert!(!is_concatenation(&[b"ac"], b"ab"));
     }
 
     /// RFC 5869 appendix A.1 (SHA-256, 42 bytes over two blocks).
