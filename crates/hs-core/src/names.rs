@@ -64,36 +64,33 @@ pub(crate) fn cipher_suite_by_name(name: &str) -> Option<SupportedCipherSuite> {
         .map(|(_, _, s)| *s)
 }
 
+/// The table's entry for `suite`, matched by its identifier (a suite from another provider,
+/// or the stock one hs replaces, finds hs's entry).
+fn entry(
+    suite: SupportedCipherSuite,
+) -> Option<&'static (&'static str, &'static str, SupportedCipherSuite)> {
+    CIPHER_SUITES
+        .iter()
+        .find(|(_, _, s)| s.suite() == suite.suite())
+}
+
 /// The suites hs offers by default: the aws-lc-rs provider's defaults in its order, each
 /// as hs's table holds it.
 pub(crate) fn default_cipher_suites(stock: &[SupportedCipherSuite]) -> Vec<SupportedCipherSuite> {
     stock
         .iter()
-        .map(|d| {
-            CIPHER_SUITES
-                .iter()
-                .find(|(_, _, s)| s.suite() == d.suite())
-                .map_or(*d, |(_, _, s)| *s)
-        })
+        .map(|d| entry(*d).map_or(*d, |(_, _, s)| *s))
         .collect()
 }
 
 /// OpenSSL's name for a negotiated suite (`SSL_CIPHER_get_name`).
 pub fn cipher_suite_openssl_name(suite: SupportedCipherSuite) -> &'static str {
-    CIPHER_SUITES
-        .iter()
-        .find(|(_, _, s)| s.suite() == suite.suite())
-        .map(|(o, _, _)| *o)
-        .unwrap_or("(NONE)")
+    entry(suite).map_or("(NONE)", |(o, _, _)| *o)
 }
 
 /// The IANA (RFC) name of a suite (`SSL_CIPHER_standard_name`).
 pub fn cipher_suite_standard_name(suite: SupportedCipherSuite) -> &'static str {
-    CIPHER_SUITES
-        .iter()
-        .find(|(_, _, s)| s.suite() == suite.suite())
-        .map(|(_, i, _)| *i)
-        .unwrap_or("(NONE)")
+    entry(suite).map_or("(NONE)", |(_, i, _)| *i)
 }
 
 /// (names accepted, canonical name, group) for the key-exchange groups hs offers.
