@@ -3,16 +3,24 @@
 //! (`HS_BENCH_C_HS`, linked with `-lhs_ffi` alone) — on the same ECDSA P-256 chain (generated
 //! here, written as PEM files to `target/hs-bench/c-pki/`), and writes their figures
 //! (`c/full/<tls13|tls12>/ecdsa-p256/<server|client>`, handshakes/s) to
-//! `target/hs-bench/c.json`. The two builds take turns, [`ROUNDS`] rounds each (the one that
-//! goes first alternates), every case running [`ROUND_SECONDS`] per round; each figure is the
-//! median of its rounds. One round with `HS_BENCH_QUICK=1`.
+//! `target/hs-bench/c.json`.
+//!
+//! Both programs run for the whole bench and handshake when told to (one `CASE N` line on
+//! their standard input, answered with each side's CPU time on their standard output). Each
+//! case is measured by [`interleave`]: rounds in which each build runs a batch of about
+//! 25 ms, one handshake per command, the builds in turns, each figure the median of its
+//! rounds — so a slow phase of the machine falls on both builds alike. `HS_BENCH_QUICK=1`
+//! runs [`Settings::QUICK`].
 //! Fails, naming the cause, when a variable is unset or a program fails (a handshake that
 //! negotiated anything but the version, cipher and group asked for is a failure).
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 
-use hs_benches::c_path::{figures, medians, parse_output, ROUNDS, ROUND_SECONDS};
+use hs_benches::c_path::{command, figures, parse_reply, CASES, FULL};
+use hs_benches::drive::SideTimes;
+use hs_benches::interleave::{interleave, Handshake, Settings};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::Report;
 
@@ -27,32 +35,92 @@ fn program(var: &str) -> Result<PathBuf, String> {
     }
 }
 
-fn run_program(
-    what: &str,
-    exe: &Path,
-    pem: &[PathBuf; 3],
-    seconds: &str,
-) -> Result<[f64; 4], String> {
-    let out = Command::new(exe)
-        .args(pem)
-        .arg(seconds)
-        .output()
-        .map_err(|e| format!("{what}: cannot start {}: {e}", exe.display()))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        return Err(format!(
-            "{what}: {} failed ({}):\n{stdout}{}",
-            exe.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
+/// One build of the C program, running, waiting for commands.
+struct Program {
+    what: &'static str,
+    child: Child,
+    /// `None` once closed, which tells the program to end.
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Program {
+    fn start(what: &'static str, exe: &Path, pem: &[PathBuf; 3]) -> Result<Program, String> {
+        let mut child = Command::new(exe)
+            .args(pem)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("{what}: cannot start {}: {e}", exe.display()))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(format!("{what}: no pipes to {}", exe.display()));
+        };
+        Ok(Program {
+            what,
+            child,
+            stdin: Some(stdin),
+            stdout: BufReader::new(stdout),
+        })
     }
-    parse_output(what, &stdout)
+
+    /// `n` handshakes of `case`: each side's CPU time over them.
+    fn run(&mut self, case: &str, n: u32) -> Result<SideTimes, String> {
+        let asked = match self.stdin.as_mut() {
+            Some(stdin) => stdin
+                .write_all(command(case, n).as_bytes())
+                .and_then(|()| stdin.flush()),
+            None => return Err(format!("{}: already closed", self.what)),
+        };
+        let mut line = String::new();
+        match asked.and_then(|()| self.stdout.read_line(&mut line)) {
+            Ok(0) | Err(_) => Err(self.failure(&format!("no answer to {case} {n}"))),
+            Ok(_) => parse_reply(self.what, case, n, &line),
+        }
+    }
+
+    /// Why the program stopped answering: its exit status and what it wrote to stderr.
+    fn failure(&mut self, what_happened: &str) -> String {
+        self.stdin = None;
+        let mut stderr = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            // The program writes to stderr only as it fails; its end closes the pipe.
+            let _ = e.read_to_string(&mut stderr);
+        }
+        let status = self
+            .child
+            .wait()
+            .map_or_else(|e| format!("cannot wait for it: {e}"), |s| s.to_string());
+        format!(
+            "{}: {what_happened} ({status}):\n{}",
+            self.what,
+            stderr.trim_end()
+        )
+    }
+
+    /// Closes the commands and checks the program ended cleanly (freeing everything).
+    fn finish(mut self) -> Result<(), String> {
+        self.stdin = None;
+        match self.child.wait() {
+            Ok(s) if s.success() => Ok(()),
+            _ => Err(self.failure("did not end cleanly")),
+        }
+    }
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        // After a failure elsewhere: never leave the process behind.
+        if self.stdin.is_some() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 fn run() -> Result<(), String> {
-    let openssl = program("HS_BENCH_C_OPENSSL")?;
-    let hs = program("HS_BENCH_C_HS")?;
+    let openssl_exe = program("HS_BENCH_C_OPENSSL")?;
+    let hs_exe = program("HS_BENCH_C_HS")?;
     let out = hs_benches::output_dir();
     let dir = out.join("c-pki");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -66,22 +134,35 @@ fn run() -> Result<(), String> {
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let paths = pem.map(|(p, _)| p);
-    let rounds = if hs_benches::quick() { 1 } else { ROUNDS };
-    let builds = [("openssl", &openssl), ("hs (hs-ffi)", &hs)];
-    let mut results = [Vec::new(), Vec::new()];
-    for round in 0..rounds {
-        // OpenSSL, hs, hs, OpenSSL, ...: each build follows the other equally often.
-        for k in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
-            let (what, exe) = builds[k];
-            results[k].push(run_program(what, exe, &paths, ROUND_SECONDS)?);
-        }
+    let settings = if hs_benches::quick() {
+        Settings::QUICK
+    } else {
+        FULL
+    };
+    let mut openssl = Program::start("openssl", &openssl_exe, &paths)?;
+    let mut hs = Program::start("hs (hs-ffi)", &hs_exe, &paths)?;
+    let mut report = Report { figures: vec![] };
+    for case in CASES {
+        let mut impls: Vec<Handshake<'_>> = vec![
+            Box::new(|t: &mut SideTimes| {
+                let r = openssl.run(case, 1)?;
+                t.client += r.client;
+                t.server += r.server;
+                Ok(())
+            }),
+            Box::new(|t: &mut SideTimes| {
+                let r = hs.run(case, 1)?;
+                t.client += r.client;
+                t.server += r.server;
+                Ok(())
+            }),
+        ];
+        let medians = interleave(&mut impls, settings).map_err(|e| format!("{case}: {e}"))?;
+        drop(impls);
+        report.figures.extend(figures(case, medians[1], medians[0]));
     }
-    let (Some(o), Some(h)) = (medians(&results[0]), medians(&results[1])) else {
-        return Err("no rounds ran".to_owned());
-    };
-    let report = Report {
-        figures: figures(h, o),
-    };
+    openssl.finish()?;
+    hs.finish()?;
     for f in &report.figures {
         println!(
             "{}: hs {:.0}, openssl {:.0} handshakes/s",
