@@ -5,10 +5,13 @@
 //! The clients are tokio-rustls against every server, so only the server differs: hs-async,
 //! tokio-rustls, tokio-openssl. Written to `target/hs-bench/concurrency.json`.
 //!
-//! The servers take turns (3 rounds of 3 s each after 2 s of warm-up, in which the first
-//! wave of 1,000 handshakes gets through; quick: 1 round of 1 s after 1 s), in the order of
-//! `hs_benches::turns`, and each figure is the median of its rounds, so that a busy phase of
-//! a shared machine does not fall on one server only. Clients
+//! The servers take turns (24 rounds — whole cycles of `hs_benches::turns`' balanced order,
+//! so each server follows each of the others equally often — of 1.5 s each after 1 s of
+//! warm-up, in which the first wave of 1,000 handshakes gets through; quick: 1 round of 1 s
+//! after 1 s), and each figure is the median of its rounds, so that a busy phase of a shared
+//! machine does not fall on one server only. A round's figure swings by 6-9 % (standard
+//! deviation of hs/rustls per round on the 2-core VM); three rounds, as before, left the
+//! median ratio as uncertain as that. Clients
 //! and server share the machine, so the figure is what the machine completes, with the
 //! clients' cost the same in every column.
 
@@ -252,7 +255,11 @@ fn main() -> Result<(), BoxError> {
     let (rounds, warmup, measure) = if hs_benches::quick() {
         (1, Duration::from_secs(1), Duration::from_secs(1))
     } else {
-        (3, Duration::from_secs(2), Duration::from_secs(3))
+        (
+            turns::whole_cycles(24),
+            Duration::from_secs(1),
+            Duration::from_millis(1500),
+        )
     };
     let case = Case {
         kind: Kind::Full,
