@@ -2,15 +2,15 @@
 //! OpenSSL build (`HS_BENCH_C_OPENSSL`, linked with `-lssl -lcrypto`) and the hs build
 //! (`HS_BENCH_C_HS`, linked with `-lhs_ffi` alone) — on the same ECDSA P-256 chain (generated
 //! here, written as PEM files to `target/hs-bench/c-pki/`), and writes their figures
-//! (`c/full/<tls13|tls12>/ecdsa-p256/<server|client>`, handshakes/s) to
+//! (`c/<full|resumed|ticket>/<tls13|tls12>/ecdsa-p256/<server|client>`, handshakes/s) to
 //! `target/hs-bench/c.json`.
 //!
 //! Both programs run for the whole bench and handshake when told to (one `CASE N` line on
 //! their standard input, answered with each side's CPU time on their standard output). Each
-//! case is measured by [`interleave`]: rounds in which each build runs a batch of about
-//! 25 ms, one handshake per command, the builds in turns, each figure the median of its
-//! rounds — so a slow phase of the machine falls on both builds alike. `HS_BENCH_QUICK=1`
-//! runs [`Settings::QUICK`].
+//! case is measured by [`interleave_batches`]: rounds in which each build runs a batch of
+//! about 25 ms (one command), the builds in turns, each figure the median of its rounds — so
+//! a slow phase of the machine falls on both builds alike. `HS_BENCH_QUICK=1` runs
+//! [`Settings::QUICK`].
 //! Fails, naming the cause, when a variable is unset or a program fails (a handshake that
 //! negotiated anything but the version, cipher and group asked for is a failure).
 
@@ -20,7 +20,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 
 use hs_benches::c_path::{command, figures, parse_reply, CASES, FULL};
 use hs_benches::drive::SideTimes;
-use hs_benches::interleave::{interleave, Handshake, Settings};
+use hs_benches::interleave::{interleave_batches, Batch, Settings};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::Report;
 
@@ -77,6 +77,16 @@ impl Program {
             Ok(0) | Err(_) => Err(self.failure(&format!("no answer to {case} {n}"))),
             Ok(_) => parse_reply(self.what, case, n, &line),
         }
+    }
+
+    /// This build's handshakes of `case`, a batch per command.
+    fn batches<'a>(&'a mut self, case: &'a str) -> Batch<'a> {
+        Box::new(move |n, t: &mut SideTimes| {
+            let r = self.run(case, n)?;
+            t.client += r.client;
+            t.server += r.server;
+            Ok(())
+        })
     }
 
     /// Why the program stopped answering: its exit status and what it wrote to stderr.
@@ -143,21 +153,9 @@ fn run() -> Result<(), String> {
     let mut hs = Program::start("hs (hs-ffi)", &hs_exe, &paths)?;
     let mut report = Report { figures: vec![] };
     for case in CASES {
-        let mut impls: Vec<Handshake<'_>> = vec![
-            Box::new(|t: &mut SideTimes| {
-                let r = openssl.run(case, 1)?;
-                t.client += r.client;
-                t.server += r.server;
-                Ok(())
-            }),
-            Box::new(|t: &mut SideTimes| {
-                let r = hs.run(case, 1)?;
-                t.client += r.client;
-                t.server += r.server;
-                Ok(())
-            }),
-        ];
-        let medians = interleave(&mut impls, settings).map_err(|e| format!("{case}: {e}"))?;
+        let mut impls = [openssl.batches(case), hs.batches(case)];
+        let medians =
+            interleave_batches(&mut impls, settings).map_err(|e| format!("{case}: {e}"))?;
         drop(impls);
         report.figures.extend(figures(case, medians[1], medians[0]));
     }

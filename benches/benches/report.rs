@@ -90,8 +90,9 @@ fn run() -> Result<(), String> {
          these ratios."
             .to_owned(),
         "OpenSSL (the system's libssl 3 through the `openssl` crate, over the same BIO pair) has no \
-         resumption figures: the crate offers `SSL_set_session` only as an `unsafe fn`, which the \
-         workspace forbids outside hs-ffi; and OpenSSL 3.0 has no X25519MLKEM768."
+         resumption figures here: the crate offers `SSL_set_session` only as an `unsafe fn`, which \
+         the workspace forbids outside hs-ffi; the C path has them (`c/resumed/...`, \
+         `c/ticket/...`). OpenSSL 3.0 has no X25519MLKEM768."
             .to_owned(),
         "floor: the public-key operations of one handshake with aws-lc-rs alone (X25519 [+ ML-KEM-768], \
          the server's signature, the client's three verifications); TLS 1.2 resumptions have none."
@@ -115,11 +116,14 @@ fn run() -> Result<(), String> {
          with gcc -O2 against the system's OpenSSL 3 headers twice: linked with `-lssl -lcrypto` \
          (OpenSSL) and with `-lhs_ffi` alone (hs through hs-ffi, release build). Same certificates \
          (ECDSA P-256, chain of two), TLS_AES_256_GCM_SHA384 / ECDHE-ECDSA-AES256-GCM-SHA384, \
-         X25519, full handshakes over a BIO pair, every handshake checked to have negotiated \
-         exactly that; each side's time is its thread's CPU time inside its own SSL calls, less \
+         X25519, over a BIO pair: full handshakes (no cache, no tickets), resumed ones (the \
+         server's session cache: session ids in TLS 1.2, stateful tickets in TLS 1.3) and ticket \
+         ones, the client offering the session of its previous handshake (taken after reading the \
+         TLS 1.3 tickets, timed) and every handshake checked to have negotiated exactly that and \
+         to have resumed. Each side's time is its thread's CPU time inside its own SSL calls, less \
          the clock's own cost, as in the Rust benches. Both builds run at once as processes that \
          handshake when told to, and take turns like the interleaved rows (60 rounds of a 25 ms \
-         batch each) and each figure is the median of its rounds."
+         batch each); each figure is the median of its rounds."
             .to_owned(),
     ];
     print!("{}", report.render_table());

@@ -5,8 +5,9 @@
 //! figures with `hs` (through hs-ffi) and `openssl` filled, `rustls` and `floor` empty.
 //!
 //! Both builds run at once, each a process that handshakes when told to: the bench asks them
-//! in turns, one handshake at a time, through [`crate::interleave`], exactly as the
-//! `interleaved` bench takes turns between implementations in one process.
+//! in turns for a batch at a time, through [`crate::interleave::interleave_batches`], as the
+//! `interleaved` bench takes turns between implementations in one process. The C path is
+//! also where OpenSSL's resumption figures come from (see [`crate::cases::Case::openssl_runs`]).
 
 use std::time::Duration;
 
@@ -14,12 +15,18 @@ use crate::drive::{Side, SideTimes};
 use crate::interleave::Settings;
 use crate::report::{Better, Figure};
 
-/// The program's cases, in the order of the figures.
-pub const CASES: [&str; 2] = ["tls13", "tls12"];
+/// The program's cases (`KIND/PROTOCOL`, ECDSA P-256, X25519), in the order of the figures.
+pub const CASES: [&str; 6] = [
+    "full/tls13",
+    "full/tls12",
+    "resumed/tls13",
+    "resumed/tls12",
+    "ticket/tls13",
+    "ticket/tls12",
+];
 
-/// A full run: the two processes trade handshakes for more rounds than the in-process
-/// interleaved bench, because each answer crosses a pipe (a few µs, untimed) and the C
-/// figures have swung most between runs.
+/// A full run: more rounds than the in-process interleaved bench, because the C figures have
+/// swung most between runs.
 pub const FULL: Settings = Settings {
     rounds: 60,
     batch: Duration::from_millis(25),
@@ -27,7 +34,7 @@ pub const FULL: Settings = Settings {
 
 /// The figure of `case` for `side`.
 pub fn figure_name(case: &str, side: Side) -> String {
-    format!("c/full/{case}/ecdsa-p256/{}", side.name())
+    format!("c/{case}/ecdsa-p256/{}", side.name())
 }
 
 /// The command that asks for `n` handshakes of `case`.
@@ -85,23 +92,24 @@ mod tests {
 
     #[test]
     fn a_reply_gives_each_side_its_time() {
-        let t = parse_reply("hs", "tls13", 3, "tls13 3 0.000300000 0.000900000\n").unwrap();
+        let line = "resumed/tls13 3 0.000300000 0.000900000\n";
+        let t = parse_reply("hs", "resumed/tls13", 3, line).unwrap();
         assert_eq!(t.server, Duration::from_micros(300));
         assert_eq!(t.client, Duration::from_micros(900));
-        assert_eq!(command("tls12", 7), "tls12 7\n");
+        assert_eq!(command("full/tls12", 7), "full/tls12 7\n");
     }
 
     #[test]
     fn wrong_short_and_bad_replies_are_refused() {
-        let err = |line: &str| parse_reply("hs", "tls13", 1, line).unwrap_err();
-        assert!(err("tls12 1 0.1 0.1").contains("asked for 1 of tls13"));
-        assert!(err("tls13 2 0.1 0.1").contains("asked for 1 of tls13"));
-        assert!(err("tls13 1 0.1").contains("unexpected answer"));
-        assert!(err("tls13 1 0.1 0.1 0.1").contains("unexpected answer"));
+        let err = |line: &str| parse_reply("hs", "full/tls13", 1, line).unwrap_err();
+        assert!(err("full/tls12 1 0.1 0.1").contains("asked for 1 of full/tls13"));
+        assert!(err("full/tls13 2 0.1 0.1").contains("asked for 1 of full/tls13"));
+        assert!(err("full/tls13 1 0.1").contains("unexpected answer"));
+        assert!(err("full/tls13 1 0.1 0.1 0.1").contains("unexpected answer"));
         assert!(err("").contains("unexpected answer"));
-        assert!(err("tls13 1 x 0.1").contains("not a time"));
-        assert!(err("tls13 1 0.1 -1").contains("not a time"));
-        assert!(err("tls13 1 0.1 NaN").contains("not a time"));
+        assert!(err("full/tls13 1 x 0.1").contains("not a time"));
+        assert!(err("full/tls13 1 0.1 -1").contains("not a time"));
+        assert!(err("full/tls13 1 0.1 NaN").contains("not a time"));
     }
 
     #[test]
@@ -114,15 +122,22 @@ mod tests {
             client: Duration::from_micros(1000),
             server: Duration::from_micros(250),
         };
-        let f = figures("tls12", hs, openssl);
-        assert_eq!(f[0].name, "c/full/tls12/ecdsa-p256/server");
-        assert_eq!(f[1].name, "c/full/tls12/ecdsa-p256/client");
+        let f = figures("ticket/tls12", hs, openssl);
+        assert_eq!(f[0].name, "c/ticket/tls12/ecdsa-p256/server");
+        assert_eq!(f[1].name, "c/ticket/tls12/ecdsa-p256/client");
         assert_eq!((f[0].hs, f[0].openssl), (Some(10_000.0), Some(4_000.0)));
         assert_eq!((f[1].hs, f[1].openssl), (Some(4_000.0), Some(1_000.0)));
         assert!(f.iter().all(|x| x.rustls.is_none() && x.floor.is_none()));
         assert!(f
             .iter()
             .all(|x| x.unit == "handshakes/s" && x.better == Better::Higher));
-        assert_eq!(figures("tls13", SideTimes::default(), openssl)[0].hs, None);
+        assert_eq!(
+            figures("full/tls13", SideTimes::default(), openssl)[0].hs,
+            None
+        );
+        assert_eq!(
+            figures("full/tls13", hs, openssl)[0].name,
+            "c/full/tls13/ecdsa-p256/server"
+        );
     }
 }

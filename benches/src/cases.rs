@@ -147,7 +147,8 @@ impl Case {
     /// Whether OpenSSL runs this case. It does not have X25519MLKEM768 (3.0), and resuming
     /// needs `SSL_set_session`, which the `openssl` crate offers only as an `unsafe fn`:
     /// the workspace forbids unsafe code outside hs-ffi, so OpenSSL's resumption figures
-    /// come from the C benchmark instead.
+    /// come from the C benchmark instead (`c/resumed/...` and `c/ticket/...`, ECDSA P-256;
+    /// see [`crate::c_path`]).
     pub fn openssl_runs(&self) -> bool {
         self.kx == Kx::X25519 && self.kind == Kind::Full
     }

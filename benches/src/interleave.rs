@@ -16,6 +16,11 @@ use crate::turns;
 /// One implementation's complete handshake, adding each side's time to the argument.
 pub type Handshake<'a> = Box<dyn FnMut(&mut SideTimes) -> Result<(), String> + 'a>;
 
+/// `n` complete handshakes of one implementation, adding each side's time to the argument:
+/// for an implementation that runs batches itself (the C path's programs, which run in
+/// processes of their own and are asked for a batch at a time).
+pub type Batch<'a> = Box<dyn FnMut(u32, &mut SideTimes) -> Result<(), String> + 'a>;
+
 /// How long to measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -49,19 +54,29 @@ pub fn interleave(
     impls: &mut [Handshake<'_>],
     settings: Settings,
 ) -> Result<Vec<SideTimes>, String> {
+    let mut batches: Vec<Batch<'_>> = impls
+        .iter_mut()
+        .map(|h| -> Batch<'_> { Box::new(move |n, t| (0..n).try_for_each(|_| h(t))) })
+        .collect();
+    interleave_batches(&mut batches, settings)
+}
+
+/// [`interleave`] for implementations that run a batch at a time.
+pub fn interleave_batches(
+    impls: &mut [Batch<'_>],
+    settings: Settings,
+) -> Result<Vec<SideTimes>, String> {
     let mut sizes = Vec::with_capacity(impls.len());
-    for h in impls.iter_mut() {
-        h(&mut SideTimes::default())?;
-        sizes.push(batch_size(h, settings.batch)?);
+    for b in impls.iter_mut() {
+        b(1, &mut SideTimes::default())?;
+        sizes.push(batch_size(b, settings.batch)?);
     }
     let mut rounds: Vec<Vec<SideTimes>> = vec![Vec::with_capacity(settings.rounds); impls.len()];
     for round in 0..settings.rounds {
         for k in order(impls.len(), round) {
             let n = sizes[k];
             let mut t = SideTimes::default();
-            for _ in 0..n {
-                impls[k](&mut t)?;
-            }
+            impls[k](n, &mut t)?;
             rounds[k].push(SideTimes {
                 client: t.client / n,
                 server: t.server / n,
@@ -75,11 +90,11 @@ pub fn interleave(
 /// grows until it has run for at least a fifth of `target`. The time is what the
 /// handshakes report (both sides together), not the caller's: an implementation may run
 /// in another process (the C path).
-fn batch_size(h: &mut Handshake<'_>, target: Duration) -> Result<u32, String> {
+fn batch_size(b: &mut Batch<'_>, target: Duration) -> Result<u32, String> {
     let mut n: u32 = 1;
     loop {
         let mut t = SideTimes::default();
-        (0..n).try_for_each(|_| h(&mut t))?;
+        b(n, &mut t)?;
         let spent = t.client + t.server;
         if spent >= target / 5 || n >= 1 << 20 {
             let each = (spent / n).max(Duration::from_nanos(1));
