@@ -16,7 +16,9 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitCode, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use hs_benches::c_path::{command, figures, parse_reply, CASES, FULL};
 use hs_benches::drive::SideTimes;
@@ -35,13 +37,22 @@ fn program(var: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// The longest a batch may take (they are sized to 25 ms): a program that has not answered
+/// by then is stuck, and is killed.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a program may take to end once its commands are closed, or once it has stopped
+/// answering, before it is killed.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// One build of the C program, running, waiting for commands.
 struct Program {
     what: &'static str,
     child: Child,
     /// `None` once closed, which tells the program to end.
     stdin: Option<ChildStdin>,
-    stdout: BufReader<ChildStdout>,
+    /// Its answers, read by a thread of their own so that waiting for one is bounded.
+    answers: Receiver<std::io::Result<String>>,
 }
 
 impl Program {
@@ -56,11 +67,20 @@ impl Program {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(format!("{what}: no pipes to {}", exe.display()));
         };
+        let (tx, answers) = mpsc::channel();
+        std::thread::spawn(move || {
+            // Ends at the program's end (EOF, then the receiver is gone or gets nothing).
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
         Ok(Program {
             what,
             child,
             stdin: Some(stdin),
-            stdout: BufReader::new(stdout),
+            answers,
         })
     }
 
@@ -72,10 +92,17 @@ impl Program {
                 .and_then(|()| stdin.flush()),
             None => return Err(format!("{}: already closed", self.what)),
         };
-        let mut line = String::new();
-        match asked.and_then(|()| self.stdout.read_line(&mut line)) {
-            Ok(0) | Err(_) => Err(self.failure(&format!("no answer to {case} {n}"))),
-            Ok(_) => parse_reply(self.what, case, n, &line),
+        if asked.is_err() {
+            return Err(self.failure(&format!("cannot ask for {case} {n}")));
+        }
+        match self.answers.recv_timeout(ANSWER_TIMEOUT) {
+            Ok(Ok(line)) => parse_reply(self.what, case, n, &line),
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
+                Err(self.failure(&format!("no answer to {case} {n}")))
+            }
+            Err(RecvTimeoutError::Timeout) => Err(self.failure(&format!(
+                "no answer to {case} {n} within {ANSWER_TIMEOUT:?}"
+            ))),
         }
     }
 
@@ -89,18 +116,30 @@ impl Program {
         })
     }
 
+    /// Its exit status, once its commands are closed; killed after [`EXIT_TIMEOUT`].
+    fn end(&mut self) -> std::io::Result<ExitStatus> {
+        self.stdin = None;
+        let deadline = Instant::now() + EXIT_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.child.kill()?;
+        self.child.wait()
+    }
+
     /// Why the program stopped answering: its exit status and what it wrote to stderr.
     fn failure(&mut self, what_happened: &str) -> String {
-        self.stdin = None;
+        let status = self
+            .end()
+            .map_or_else(|e| format!("cannot wait for it: {e}"), |s| s.to_string());
         let mut stderr = String::new();
         if let Some(mut e) = self.child.stderr.take() {
-            // The program writes to stderr only as it fails; its end closes the pipe.
+            // The program writes to stderr only as it fails; it has ended, so this ends.
             let _ = e.read_to_string(&mut stderr);
         }
-        let status = self
-            .child
-            .wait()
-            .map_or_else(|e| format!("cannot wait for it: {e}"), |s| s.to_string());
         format!(
             "{}: {what_happened} ({status}):\n{}",
             self.what,
@@ -110,8 +149,7 @@ impl Program {
 
     /// Closes the commands and checks the program ended cleanly (freeing everything).
     fn finish(mut self) -> Result<(), String> {
-        self.stdin = None;
-        match self.child.wait() {
+        match self.end() {
             Ok(s) if s.success() => Ok(()),
             _ => Err(self.failure("did not end cleanly")),
         }
