@@ -9,9 +9,9 @@
 //! so each server follows each of the others equally often — of 1.5 s each after 1 s of
 //! warm-up, in which the first wave of 1,000 handshakes gets through; quick: 1 round of 1 s
 //! after 1 s), and each figure is the median of its rounds, so that a busy phase of a shared
-//! machine does not fall on one server only. A round's figure swings by 6-9 % (standard
-//! deviation of hs/rustls per round on the 2-core VM); three rounds, as before, left the
-//! median ratio as uncertain as that. Clients
+//! machine does not fall on one server only. A round's hs/rustls swings by 6-9 % (its
+//! standard deviation on the 2-core VM), so it takes that many rounds to pin the median
+//! ratio down to about 2 %. Clients
 //! and server share the machine, so the figure is what the machine completes, with the
 //! clients' cost the same in every column.
 

@@ -84,7 +84,6 @@ static void die(const char *what) {
 }
 
 struct protocol {
-    const char *name;     /* tls13, tls12 */
     int version;          /* TLS1_3_VERSION, TLS1_2_VERSION */
     const char *version_name;
     const char *cipher;   /* OpenSSL's name, as SSL_CIPHER_get_name reports it */
@@ -266,9 +265,8 @@ int main(int argc, char **argv) {
                 argv[0]);
         return 2;
     }
-    static const struct protocol tls13 = {"tls13", TLS1_3_VERSION, "TLSv1.3",
-                                          "TLS_AES_256_GCM_SHA384"};
-    static const struct protocol tls12 = {"tls12", TLS1_2_VERSION, "TLSv1.2",
+    static const struct protocol tls13 = {TLS1_3_VERSION, "TLSv1.3", "TLS_AES_256_GCM_SHA384"};
+    static const struct protocol tls12 = {TLS1_2_VERSION, "TLSv1.2",
                                           "ECDHE-ECDSA-AES256-GCM-SHA384"};
     enum { CASES = 6 };
     static const struct bench_case cases[CASES] = {

@@ -183,6 +183,28 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_implementation_gets_whole_batches_of_the_size_it_was_measured_at() {
+        let sizes = RefCell::new(Vec::new());
+        let mut impls: Vec<Batch<'_>> = vec![Box::new(|n, t: &mut SideTimes| {
+            // 2 us a handshake, both sides together.
+            t.client += Duration::from_micros(u64::from(n));
+            t.server += Duration::from_micros(u64::from(n));
+            sizes.borrow_mut().push(n);
+            Ok(())
+        })];
+        let settings = Settings {
+            rounds: 3,
+            batch: Duration::from_micros(20),
+        };
+        let r = interleave_batches(&mut impls, settings).unwrap();
+        drop(impls);
+        assert_eq!(r[0].client, Duration::from_micros(1));
+        // The warm-up handshake; sizing batches of 1 (2 us, under a fifth of 20 us) and 2
+        // (4 us, enough); then three rounds of 20 us / 2 us.
+        assert_eq!(sizes.into_inner(), [1, 1, 2, 10, 10, 10]);
+    }
+
+    #[test]
     fn a_failing_handshake_stops_the_run_with_its_error() {
         let mut calls = 0;
         let mut impls: Vec<Handshake<'_>> = vec![Box::new(|_t: &mut SideTimes| {
