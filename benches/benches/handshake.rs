@@ -3,6 +3,11 @@
 //! its own (`<case>/<implementation>/<side>`; the time of one iteration is the CPU time the
 //! thread spent inside that side's calls for one complete handshake).
 //!
+//! Criterion measures one implementation after the other, seconds each; its report (plots,
+//! distributions) is under `target/criterion/`. The figures of `cargo xtask bench`'s table
+//! come from the `interleaved` bench, which runs the same handshakes in alternating batches
+//! (see its docs for why).
+//!
 //! `HS_BENCH_QUICK=1` runs every case briefly (`cargo xtask bench --quick`).
 
 mod common {

@@ -1,9 +1,10 @@
-//! Interleaved throughput: the in-memory handshakes of the `handshake` bench (same cases,
-//! same drivers, same per-side CPU time), but hs, raw rustls and OpenSSL run in alternating
-//! short batches and each figure is the median of its rounds ([`hs_benches::interleave`]).
-//! A cross-check of the criterion figures that a slow phase of the machine cannot tilt
-//! towards one implementation. Writes `target/hs-bench/interleaved.json`, figures named
-//! `interleaved/<case>/<side>`.
+//! Handshake throughput, the figures of the report: the in-memory handshakes of the
+//! `handshake` bench (same cases, same drivers, same per-side CPU time), but hs, raw rustls,
+//! OpenSSL and the crypto floor run in alternating short batches and each figure is the
+//! median of its rounds ([`hs_benches::interleave`]), so that a slow phase of the machine
+//! cannot tilt a ratio towards one implementation. Criterion's group measures the same
+//! handshakes one implementation after the other, for its plots. Writes
+//! `target/hs-bench/interleaved.json`, figures named `<case>/<side>`.
 //!
 //! `HS_BENCH_QUICK=1` runs every case briefly (`cargo xtask bench --quick`).
 
@@ -15,9 +16,12 @@ mod common {
     pub(crate) mod openssl_side;
 }
 
+use std::collections::HashMap;
+
 use common::openssl_side::OpensslBench;
 use hs_benches::cases::Case;
-use hs_benches::drive::{HsBench, RustlsBench, Side, SideTimes};
+use hs_benches::drive::{timed, HsBench, RustlsBench, Side, SideTimes};
+use hs_benches::floor::Floor;
 use hs_benches::interleave::{interleave, Handshake, Settings};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::{Better, Figure, Report};
@@ -39,6 +43,7 @@ fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, St
     } else {
         None
     };
+    let floor = Floor::new(case).map_err(|e| format!("{name}: floor: {e}"))?;
     let mut impls: Vec<Handshake<'_>> = vec![
         Box::new(|t: &mut SideTimes| hs.handshake(t).map(drop)),
         Box::new(|t: &mut SideTimes| rustls.handshake(t).map(drop)),
@@ -46,17 +51,26 @@ fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, St
     if let Some(o) = &openssl {
         impls.push(Box::new(|t: &mut SideTimes| o.handshake(t).map(drop)));
     }
+    // The floor comes last: `interleave` has the first three take turns.
+    if let Some(f) = &floor {
+        impls.push(Box::new(|t: &mut SideTimes| {
+            timed(&mut t.client, || f.client())?;
+            timed(&mut t.server, || f.server())
+        }));
+    }
     let medians = interleave(&mut impls, settings).map_err(|e| format!("{name}: {e}"))?;
+    let openssl_at = openssl.is_some().then_some(2);
+    let floor_at = floor.is_some().then(|| impls.len() - 1);
     Ok(Side::BOTH
         .into_iter()
         .map(|side| Figure {
-            name: format!("interleaved/{name}/{}", side.name()),
+            name: format!("{name}/{}", side.name()),
             unit: "handshakes/s".to_owned(),
             better: Better::Higher,
             hs: rate(medians.first(), side),
             rustls: rate(medians.get(1), side),
-            openssl: rate(medians.get(2), side),
-            floor: None,
+            openssl: rate(openssl_at.and_then(|k| medians.get(k)), side),
+            floor: rate(floor_at.and_then(|k| medians.get(k)), side),
         })
         .collect())
 }
@@ -71,12 +85,13 @@ fn main() -> Result<(), BoxError> {
         "interleaved: {} rounds of {:?} batches per implementation and case",
         settings.rounds, settings.batch
     );
+    let pkis = CertKind::ALL
+        .into_iter()
+        .map(|k| Ok((k, Pki::generate(k)?)))
+        .collect::<Result<HashMap<CertKind, Pki>, BoxError>>()?;
     let mut figures = Vec::new();
-    for cert in CertKind::ALL {
-        let pki = Pki::generate(cert)?;
-        for case in Case::all().into_iter().filter(|c| c.cert == cert) {
-            figures.extend(measure(&case, &pki, settings)?);
-        }
+    for case in Case::all() {
+        figures.extend(measure(&case, &pkis[&case.cert], settings)?);
     }
     let report = Report { figures };
     print!("{}", report.render_table());

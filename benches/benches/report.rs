@@ -1,15 +1,16 @@
-//! Collects the figures of one `cargo xtask bench` run and writes the report: reads
-//! criterion's estimates (throughput) and the interleaved, concurrency, latency and memory benches' files
-//! from `target/hs-bench/` (and the C path's `c.json`), all only if written since `HS_BENCH_SINCE` (seconds since the
-//! Unix epoch; any age when unset), prints the table and writes `target/hs-bench/report.json`
-//! and `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
+//! Collects the figures of one `cargo xtask bench` run and writes the report: reads the
+//! interleaved (throughput), concurrency, latency, memory and C path benches' files from
+//! `target/hs-bench/` and checks that criterion's throughput group measured every case, all
+//! only if written since `HS_BENCH_SINCE` (seconds since the Unix epoch; any age when
+//! unset), prints the table and writes `target/hs-bench/report.json` and
+//! `target/hs-bench/report.md`. Fails, naming what is missing, if a bench did not run.
 //! `HS_BENCH_QUICK=1` marks the report as a quick run.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use hs_benches::report::{read_criterion, throughput_figures, Report};
+use hs_benches::report::{check_criterion, read_criterion, Report};
 
 fn criterion_dir(out: &Path) -> PathBuf {
     out.parent()
@@ -44,13 +45,8 @@ fn run() -> Result<(), String> {
     let quick = hs_benches::quick();
     let out = hs_benches::output_dir();
     let criterion = criterion_dir(&out);
-    let estimates = read_criterion(&criterion, since)?;
-    let mut report = Report {
-        figures: throughput_figures(&estimates)?,
-    };
-    report
-        .figures
-        .extend(part(&out, "interleaved.json", since)?.figures);
+    let estimates = check_criterion(&read_criterion(&criterion, since)?)?;
+    let mut report = part(&out, "interleaved.json", since)?;
     report
         .figures
         .extend(part(&out, "concurrency.json", since)?.figures);
@@ -67,7 +63,8 @@ fn run() -> Result<(), String> {
         "Mode: {}. Machine: {cores} cores. Every ratio is hs divided by the other column, from \
          figures measured in this one run; for `handshakes/s` higher is better, for `us` \
          (microseconds) and `bytes` lower is better. Criterion's HTML report (plots, \
-         distributions): `{}` (written by full runs; `--quick` skips the plots).",
+         distributions of the same handshakes, {estimates} estimates): `{}` (written by full \
+         runs; `--quick` skips the plots).",
         if quick {
             "quick (`cargo xtask bench --quick`: every case briefly; ratios are indicative)"
         } else {
@@ -77,17 +74,16 @@ fn run() -> Result<(), String> {
     );
     let notes = vec![
         "Throughput (`<kind>/<protocol>/<chain>/<side>`): in-process handshakes over an hs-bio BIO pair, \
-         each side's time the CPU time of the thread inside its own calls (so other processes on the machine do not count); `resumed` is TLS 1.2 session id / TLS 1.3 \
-         stateful cache, `ticket` is stateless tickets; key exchange X25519 unless the protocol names \
-         X25519MLKEM768."
-            .to_owned(),
-        "Interleaved (`interleaved/<kind>/<protocol>/<chain>/<side>`): the same handshakes, drivers \
-         and per-side CPU time, but the implementations run in alternating batches of about 25 ms \
-         (24 rounds; with OpenSSL in an order where each follows each other equally often) and \
-         each figure is the median of its rounds. Criterion measures one implementation after \
-         the other for seconds each, and a slow phase of a shared machine in those seconds tilts \
-         its ratios; here it hits every implementation alike. Where the two disagree, trust \
-         these ratios."
+         each side's time the CPU time of the thread inside its own calls (so other processes on \
+         the machine do not count); `resumed` is TLS 1.2 session id / TLS 1.3 stateful cache, \
+         `ticket` is stateless tickets; key exchange X25519 unless the protocol names \
+         X25519MLKEM768. hs, rustls, OpenSSL and the floor run in alternating batches of about \
+         25 ms (48 rounds; hs, rustls and OpenSSL in an order where each follows each other \
+         equally often, the floor after them) and each figure is the median of its rounds, so a \
+         slow phase of the shared machine hits every implementation alike. Criterion's group \
+         measures the same handshakes one implementation after the other for seconds each (its \
+         HTML report); this machine's phases move the ratios of such sequential figures by up \
+         to 30 % from run to run, so they are not the table's."
             .to_owned(),
         "OpenSSL (the system's libssl 3 through the `openssl` crate, over the same BIO pair) has no \
          resumption figures here: the crate offers `SSL_set_session` only as an `unsafe fn`, which \
@@ -122,7 +118,7 @@ fn run() -> Result<(), String> {
          TLS 1.3 tickets, timed) and every handshake checked to have negotiated exactly that and \
          to have resumed. Each side's time is its thread's CPU time inside its own SSL calls, less \
          the clock's own cost, as in the Rust benches. Both builds run at once as processes that \
-         handshake when told to, and take turns like the interleaved rows (60 rounds of a 25 ms \
+         handshake when told to, and take turns like the throughput rows (60 rounds of a 25 ms \
          batch each); each figure is the median of its rounds."
             .to_owned(),
     ];

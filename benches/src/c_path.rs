@@ -25,7 +25,7 @@ pub const CASES: [&str; 6] = [
     "ticket/tls12",
 ];
 
-/// A full run: more rounds than the in-process interleaved bench, because the C figures have
+/// A full run: more rounds than the in-process throughput bench, because the C figures have
 /// swung most between runs.
 pub const FULL: Settings = Settings {
     rounds: 60,

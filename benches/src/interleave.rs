@@ -32,9 +32,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// `cargo xtask bench`: 24 rounds of 25 ms batches.
+    /// `cargo xtask bench`: 48 rounds (eight whole cycles of [`turns::ORDERS`]) of 25 ms
+    /// batches.
     pub const FULL: Settings = Settings {
-        rounds: 24,
+        rounds: 48,
         batch: Duration::from_millis(25),
     };
     /// `--quick`: 6 rounds of 3 ms batches.
@@ -47,9 +48,10 @@ impl Settings {
 /// Each implementation's median time per handshake, each side on its own.
 ///
 /// Each implementation first runs a warm-up handshake then a warm-up batch (not counted)
-/// that sizes its batches to `settings.batch`. With three implementations the order of
-/// each round is [`turns::order`]; with any other number it is the same every round, which
-/// for two lets each follow the other equally often.
+/// that sizes its batches to `settings.batch`. With three implementations or more the first
+/// three take turns in the order of [`turns::order`] and the others follow them in their
+/// own order (the crypto floor, measured in the same rounds); with two the order is the
+/// same every round, which lets each follow the other equally often.
 pub fn interleave(
     impls: &mut [Handshake<'_>],
     settings: Settings,
@@ -106,8 +108,11 @@ fn batch_size(b: &mut Batch<'_>, target: Duration) -> Result<u32, String> {
 }
 
 fn order(impls: usize, round: usize) -> Vec<usize> {
-    if impls == turns::IMPLS {
-        turns::order(round).to_vec()
+    if impls >= turns::IMPLS {
+        turns::order(round)
+            .into_iter()
+            .chain(turns::IMPLS..impls)
+            .collect()
     } else {
         (0..impls).collect()
     }
@@ -179,6 +184,25 @@ mod tests {
         let warm = log.len() - 18;
         let measured: Vec<usize> = log[warm..].to_vec();
         let expected: Vec<usize> = turns::ORDERS.iter().flatten().copied().collect();
+        assert_eq!(measured, expected);
+    }
+
+    #[test]
+    fn a_fourth_implementation_follows_the_three_that_take_turns() {
+        let log = RefCell::new(Vec::new());
+        let mut impls: Vec<Handshake<'_>> = (0..4).map(|k| fake(k, 1, &log)).collect();
+        let settings = Settings {
+            rounds: 6,
+            batch: Duration::from_nanos(1),
+        };
+        interleave(&mut impls, settings).unwrap();
+        drop(impls);
+        let log = log.into_inner();
+        let measured = &log[log.len() - 24..];
+        let expected: Vec<usize> = turns::ORDERS
+            .iter()
+            .flat_map(|o| o.iter().copied().chain([3]))
+            .collect();
         assert_eq!(measured, expected);
     }
 

@@ -1,11 +1,11 @@
 //! `cargo xtask bench [--quick]`: every benchmark of `benches/` in release, then one table
 //! and `target/hs-bench/report.{md,json}`.
 //!
-//! Runs `cargo bench -p hs-benches` for the criterion throughput bench (`handshake`), its
-//! interleaved cross-check (`interleaved`), the loopback concurrency and latency benches and
-//! the memory bench, then the `report` bench
+//! Runs `cargo bench -p hs-benches` for the throughput benches (`interleaved`, whose figures
+//! the table shows, and criterion's `handshake`, for its plots), the loopback concurrency and
+//! latency benches and the memory bench, then the `report` bench
 //! target of the same crate (same profile and features, so nothing is built twice), which
-//! reads criterion's estimates and the other benches' files — only those written by this run
+//! reads the benches' files and checks criterion's estimates — only those written by this run
 //! — prints the table and writes the two report files. With `--quick` every case runs
 //! briefly (the `bench-smoke` step of `test-all`); the figures are then indicative only.
 //!
