@@ -10,7 +10,9 @@ use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::danger::ClientCertVerifier;
-use rustls::server::{NoServerSessionStorage, ServerSessionMemoryCache, WebPkiClientVerifier};
+use rustls::server::{
+    NoServerSessionStorage, ServerSessionMemoryCache, StoresServerSessions, WebPkiClientVerifier,
+};
 use rustls::{
     ClientConfig, RootCertStore, ServerConfig, SupportedCipherSuite, SupportedProtocolVersion,
 };
@@ -19,7 +21,7 @@ use crate::hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
 use crate::info::InfoCallback;
 use crate::keylog::{KeyLogCallback, RoutingKeyLog};
 use crate::names;
-use crate::server_cache::{NotifyingCache, ServerSessionCallback};
+use crate::server_cache::{KeyedCache, NotifyingCache, ServerSessionCallback};
 use crate::verify::{VerifyCallback, VerifyInfo};
 use crate::{Error, Reason};
 
@@ -125,6 +127,9 @@ pub(crate) struct ContextInner {
     /// The same, sending no SNI (a client given no server name, or an IP address only).
     pub(crate) client_no_sni: Arc<ClientConfig>,
     pub(crate) server: Option<Arc<ServerConfig>>,
+    /// The server's session cache, as `server`'s `session_storage` (none when caching is
+    /// off), for removing a bad session (`Ssl::clear_bad_session`).
+    pub(crate) server_cache: Option<Arc<KeyedCache>>,
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) ignore_unexpected_eof: bool,
     pub(crate) alpn_select: Option<AlpnSelectCallback>,
@@ -605,6 +610,7 @@ impl ContextBuilder {
         client_no_sni.enable_sni = false;
 
         // Server side, when there is a certificate.
+        let mut server_cache = None;
         let server = if has_certificate {
             let mode = self.verify_mode.unwrap_or(VerifyMode::NONE);
             let client_verifier: Arc<dyn ClientCertVerifier> = if mode.contains(VerifyMode::PEER)
@@ -639,10 +645,17 @@ impl ContextBuilder {
                 .map_err(|e| Error::config(Reason::X509_R_KEY_VALUES_MISMATCH, e.to_string()))?;
             server.alpn_protocols = self.alpn.clone();
             let cache = self.session_cache_size.unwrap_or(256);
-            server.session_storage = match (cache, &self.server_session_events) {
+            let store: Arc<dyn StoresServerSessions> = match (cache, &self.server_session_events) {
                 (0, _) => Arc::new(NoServerSessionStorage {}),
                 (n, Some(events)) => NotifyingCache::new(n, events.clone()),
                 (n, None) => ServerSessionMemoryCache::new(n),
+            };
+            server.session_storage = if cache == 0 {
+                store
+            } else {
+                let keyed = KeyedCache::new(store);
+                server_cache = Some(keyed.clone());
+                keyed
             };
             server.key_log = Arc::new(RoutingKeyLog);
             if !self.no_tickets {
@@ -666,6 +679,7 @@ impl ContextBuilder {
                 client: Arc::new(client),
                 client_no_sni: Arc::new(client_no_sni),
                 server,
+                server_cache,
                 verify_mode: self.verify_mode,
                 ignore_unexpected_eof: self.ignore_unexpected_eof,
                 alpn_select: self.alpn_select,

@@ -13,6 +13,7 @@ use crate::conn_state::{with_state, ConnState};
 use crate::hello::{ClientHelloInfo, HelloDecision};
 use crate::info::InfoEvent;
 use crate::scan::Scan;
+use crate::server_cache::{self, SessionKey};
 use crate::ssl::{Conn, Role, ShutdownState};
 use crate::timeline::Direction;
 use crate::{AlpnChoice, Error, Reason, Ssl};
@@ -536,7 +537,7 @@ impl Ssl {
             Ok(0) => {
                 self.eof = true;
                 // Let rustls see the EOF too, so its reader reports it.
-                let _ = process(conn, self.conn_state.as_ref());
+                let _ = process(conn, self.conn_state.as_ref(), &mut self.server_session);
                 return Err(self.eof_error());
             }
             Ok(n) => self.timeline.record(Direction::Received, n),
@@ -557,7 +558,7 @@ impl Ssl {
                 "no TLS connection yet",
             ));
         };
-        match process(conn, self.conn_state.as_ref()) {
+        match process(conn, self.conn_state.as_ref(), &mut self.server_session) {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 if state.peer_has_closed() {
@@ -720,10 +721,13 @@ impl Ssl {
         };
         // The server's first flight is made here, its secrets too: the key log must see
         // this connection (conn_state.rs).
-        let made = match &self.conn_state {
+        let (made, key) = server_cache::recording(|| match &self.conn_state {
             Some(state) => with_state(state, || accepted.into_connection(cfg)),
             None => accepted.into_connection(cfg),
-        };
+        });
+        if let Some(key) = key {
+            self.server_session = key;
+        }
         match made {
             Ok(conn) => {
                 self.conn = Conn::Tls(Box::new(conn.into()));
@@ -811,15 +815,25 @@ impl Ssl {
 }
 
 /// `process_new_packets`, with a client's state current for the verifier and session store
-/// it may call (see `conn_state.rs`).
+/// it may call (see `conn_state.rs`); a server's session key, if it stored or resumed a
+/// session, goes to `server_session` (see `server_cache::recording`).
 fn process(
     conn: &mut Connection,
     state: Option<&Arc<ConnState>>,
+    server_session: &mut SessionKey,
 ) -> Result<rustls::IoState, rustls::Error> {
-    match state {
+    let run = |conn: &mut Connection| match state {
         Some(state) => with_state(state, || conn.process_new_packets()),
         None => conn.process_new_packets(),
+    };
+    if !matches!(conn, Connection::Server(_)) {
+        return run(conn);
     }
+    let (r, key) = server_cache::recording(|| run(conn));
+    if let Some(key) = key {
+        *server_session = key;
+    }
+    r
 }
 
 /// The sticky fatal error again, for a call after the connection failed.

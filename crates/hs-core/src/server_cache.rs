@@ -1,11 +1,92 @@
 //! A server session cache that says what it adds and removes (OpenSSL's new-session and
-//! remove-session callbacks on servers), used when the context asks for those events.
+//! remove-session callbacks on servers), used when the context asks for those events; and
+//! [`KeyedCache`], which tells a connection which cache entry is its session.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use rustls::server::StoresServerSessions;
+use smallvec::SmallVec;
+
+/// A server session's key in the cache: a TLS 1.2 session id or a TLS 1.3 ticket id (32
+/// bytes from rustls), kept without a heap allocation.
+pub(crate) type SessionKey = SmallVec<[u8; 32]>;
+
+thread_local! {
+    /// The key of the last session stored, looked up or taken on this thread (see
+    /// [`recording`]).
+    static TOUCHED: RefCell<Option<SessionKey>> = const { RefCell::new(None) };
+}
+
+fn touch(key: &[u8]) {
+    TOUCHED.with(|t| *t.borrow_mut() = Some(SessionKey::from_slice(key)));
+}
+
+fn take_touched() -> Option<SessionKey> {
+    TOUCHED.with(|t| t.borrow_mut().take())
+}
+
+/// Runs `f` (a call into rustls for one server connection) and returns, with its result, the
+/// key of the last session it stored or resumed: OpenSSL's `s->session` of that connection,
+/// which `SSL_free` without a shutdown removes from the cache (`Ssl::clear_bad_session`).
+/// rustls calls the store synchronously, on the caller's thread; a key left from a call that
+/// hs did not make (a raw rustls connection sharing the configuration) is discarded first.
+pub(crate) fn recording<R>(f: impl FnOnce() -> R) -> (R, Option<SessionKey>) {
+    take_touched();
+    let r = f();
+    (r, take_touched())
+}
+
+/// The cache rustls sees: any other store, recording the keys it is asked for (see
+/// [`recording`]).
+pub(crate) struct KeyedCache {
+    inner: Arc<dyn StoresServerSessions>,
+}
+
+impl KeyedCache {
+    pub(crate) fn new(inner: Arc<dyn StoresServerSessions>) -> Arc<KeyedCache> {
+        Arc::new(KeyedCache { inner })
+    }
+
+    /// Removes `key` from the cache as OpenSSL's `SSL_CTX_remove_session` does; true if it
+    /// was there. Records nothing.
+    pub(crate) fn remove(&self, key: &[u8]) -> bool {
+        self.inner.take(key).is_some()
+    }
+}
+
+impl fmt::Debug for KeyedCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyedCache")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl StoresServerSessions for KeyedCache {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
+        touch(&key);
+        self.inner.put(key, value)
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        let value = self.inner.get(key)?;
+        touch(key);
+        Some(value)
+    }
+
+    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
+        let value = self.inner.take(key)?;
+        touch(key);
+        Some(value)
+    }
+
+    fn can_cache(&self) -> bool {
+        self.inner.can_cache()
+    }
+}
 
 /// A change to a server's session cache; the bytes are the session's id (the cache key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,6 +217,30 @@ mod tests {
         }
         assert_eq!(cache.get(&[1]), None);
         assert_eq!(cache.get(&[3]), Some(vec![3]));
+        assert_eq!(*log.lock().unwrap(), ["+1", "+2", "-1", "+3"]);
+    }
+
+    #[test]
+    fn the_keyed_cache_records_what_a_call_stored_or_found() {
+        let (inner, log) = recording(4);
+        let cache = KeyedCache::new(inner);
+        let ((), key) = super::recording(|| {
+            cache.put(vec![1], vec![1]);
+            cache.put(vec![2], vec![2]);
+        });
+        assert_eq!(key.as_deref(), Some(&[2u8][..]));
+        let (found, key) = super::recording(|| cache.get(&[1]));
+        assert_eq!((found, key.as_deref()), (Some(vec![1]), Some(&[1u8][..])));
+        // A miss records nothing; nor does a removal, which tells the remove callback.
+        let (found, key) = super::recording(|| cache.get(&[9]));
+        assert_eq!((found, key), (None, None));
+        let (removed, key) = super::recording(|| cache.remove(&[1]));
+        assert_eq!((removed, key), (true, None));
+        assert!(!cache.remove(&[1]));
+        // A key left by a call made elsewhere is not taken for the next one's.
+        cache.put(vec![3], vec![3]);
+        let (_, key) = super::recording(|| cache.get(&[9]));
+        assert_eq!(key, None);
         assert_eq!(*log.lock().unwrap(), ["+1", "+2", "-1", "+3"]);
     }
 

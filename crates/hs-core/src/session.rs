@@ -24,6 +24,10 @@ struct SessionData {
     tls12: Option<Tls12ClientSessionValue>,
     tls13: Vec<Tls13ClientSessionValue>,
     kx_hint: Option<NamedGroup>,
+    /// Made unresumable: OpenSSL's `not_resumable` (see [`Ssl::clear_bad_session`]).
+    ///
+    /// [`Ssl::clear_bad_session`]: crate::Ssl::clear_bad_session
+    not_resumable: bool,
 }
 
 impl Session {
@@ -34,7 +38,13 @@ impl Session {
     /// True if the session holds something to resume with (`SSL_SESSION_is_resumable`).
     pub fn is_resumable(&self) -> bool {
         let d = self.lock();
-        d.tls12.is_some() || !d.tls13.is_empty()
+        !d.not_resumable && (d.tls12.is_some() || !d.tls13.is_empty())
+    }
+
+    /// Makes the session, and every clone of it, unresumable: a client offering it makes a
+    /// full handshake, as OpenSSL's client does with a session marked `not_resumable`.
+    pub(crate) fn mark_not_resumable(&self) {
+        self.lock().not_resumable = true;
     }
 
     /// How many unused TLS 1.3 tickets the session holds.
@@ -63,9 +73,10 @@ impl Session {
             .map(|n| n.to_str().into_owned())
     }
 
-    fn matches(&self, d: &SessionData, name: &ServerName<'_>) -> bool {
+    /// True if the session may be offered to `name`.
+    fn offers(&self, d: &SessionData, name: &ServerName<'_>) -> bool {
         let _ = self;
-        d.server_name.as_ref().is_none_or(|n| n == name)
+        !d.not_resumable && d.server_name.as_ref().is_none_or(|n| n == name)
     }
 }
 
@@ -76,6 +87,7 @@ impl fmt::Debug for Session {
             .field("server_name", &d.server_name)
             .field("tls12", &d.tls12.is_some())
             .field("tls13_tickets", &d.tls13.len())
+            .field("not_resumable", &d.not_resumable)
             .finish()
     }
 }
@@ -134,7 +146,7 @@ impl ClientSessionStore for RoutingStore {
         with_store(|st| {
             let s = st.offered()?;
             let d = s.lock();
-            if s.matches(&d, server_name) {
+            if s.offers(&d, server_name) {
                 d.kx_hint
             } else {
                 None
@@ -155,7 +167,7 @@ impl ClientSessionStore for RoutingStore {
         with_store(|st| {
             let s = st.offered()?;
             let d = s.lock();
-            if s.matches(&d, server_name) {
+            if s.offers(&d, server_name) {
                 d.tls12.clone()
             } else {
                 None
@@ -191,7 +203,7 @@ impl ClientSessionStore for RoutingStore {
         with_store(|st| {
             let s = st.offered()?;
             let mut d = s.lock();
-            if s.matches(&d, server_name) {
+            if s.offers(&d, server_name) {
                 // The newest ticket first, as OpenSSL's SSL_get1_session returns the latest.
                 d.tls13.pop()
             } else {

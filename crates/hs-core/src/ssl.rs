@@ -14,6 +14,7 @@ use crate::conn_state::{with_state, ConnState};
 use crate::hello::ClientHelloInfo;
 use crate::info::{InfoCallback, InfoEvent, Progress};
 use crate::keylog::KeyLogCallback;
+use crate::server_cache::SessionKey;
 use crate::session::{ConnectionStore, Session};
 use crate::state::HandshakeState;
 use crate::timeline::{Direction, Timeline};
@@ -102,6 +103,9 @@ pub struct Ssl {
     pub(crate) plaintext_pending: usize,
     /// Where the handshake is, for `handshake_state` and the info callback (info.rs).
     pub(crate) progress: Progress,
+    /// A server's session: its key in the context's cache, if this connection stored or
+    /// resumed one there (see [`clear_bad_session`](Ssl::clear_bad_session)).
+    pub(crate) server_session: SessionKey,
 }
 
 /// A connection's own settings, overriding its context's (kept out of line: most
@@ -167,6 +171,7 @@ impl Ssl {
             scan: None,
             plaintext_pending: 0,
             progress: Progress::default(),
+            server_session: SessionKey::new(),
         }
     }
 
@@ -305,6 +310,45 @@ impl Ssl {
             self.offer
                 .clone()
                 .or_else(|| Some(store.received().clone()))
+        }
+    }
+
+    /// What OpenSSL's `SSL_free` and `SSL_clear` do to a connection that finished its
+    /// handshake and neither sent a close_notify nor was marked as having sent one
+    /// ([`set_shutdown_flags`](Ssl::set_shutdown_flags)): its session counts as bad
+    /// (SSL_free(3)). A client's session stops being resumable, through every clone of it
+    /// (what [`session`](Ssl::session) returned, and the session it resumed); a server's
+    /// leaves the context's session cache, which tells the remove callback. Returns true if
+    /// there was a session to clear.
+    ///
+    /// hs-core does not do this by itself: a dropped `Ssl` leaves its session as it was,
+    /// as rustls does. hs-ffi calls it from `SSL_free` and `SSL_clear`.
+    pub fn clear_bad_session(&mut self) -> bool {
+        if !self.finished || self.sent_shutdown || self.fatal.is_some() {
+            return false;
+        }
+        match self.role {
+            Role::Client => {
+                let Some(state) = &self.conn_state else {
+                    return false;
+                };
+                state.store.received().mark_not_resumable();
+                if let Some(offer) = self.offer.as_ref().filter(|_| self.session_reused()) {
+                    offer.mark_not_resumable();
+                }
+                true
+            }
+            Role::Server => {
+                let key = std::mem::take(&mut self.server_session);
+                !key.is_empty()
+                    && self
+                        .ctx
+                        .inner
+                        .server_cache
+                        .as_ref()
+                        .is_some_and(|cache| cache.remove(&key))
+            }
+            Role::Unset => false,
         }
     }
 

@@ -763,3 +763,63 @@ fn verify_peer_without_trust_anchors_asks_and_refuses_what_it_cannot_verify() {
         VerifyCode::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
     );
 }
+
+#[test]
+fn clear_bad_session_spoils_a_session_as_openssls_ssl_free_does() {
+    let pki = p256();
+    let client = pki.client_context();
+    // TLS 1.2 with session ids: the server's cache holds what a client resumes.
+    let server = pki
+        .server_builder()
+        .only_version(Version::Tls12)
+        .session_tickets(false)
+        .build()
+        .unwrap();
+    let connect = |offer: Option<&hs_core::Session>| {
+        let (mut c, mut s) = pair(&client, &server);
+        if let Some(o) = offer {
+            c.set_session(o);
+        }
+        let (cl, sl) = handshake(&mut c, &mut s);
+        assert!(cl.ok() && sl.ok());
+        (c, s)
+    };
+
+    // Not finished: nothing to clear.
+    let (mut c, _) = pair(&client, &server);
+    assert!(!c.clear_bad_session());
+
+    // A client's: unresumable, also through the clone taken before.
+    let (mut c, mut s) = connect(None);
+    let first = c.session().unwrap();
+    assert!(first.is_resumable());
+    assert!(c.clear_bad_session());
+    assert!(!first.is_resumable());
+    let (c2, _) = connect(Some(&first));
+    assert!(
+        !c2.session_reused(),
+        "an unresumable session is not offered"
+    );
+
+    // A server's: it leaves the cache, so the client's good copy no longer resumes.
+    let (mut c, mut s2) = connect(None);
+    let good = c.session().unwrap();
+    c.set_shutdown_flags(true, false);
+    assert!(!c.clear_bad_session(), "marked as shut down");
+    assert!(good.is_resumable());
+    assert!(s2.clear_bad_session());
+    assert!(!s2.clear_bad_session(), "once");
+    let (c3, _) = connect(Some(&good));
+    assert!(!c3.session_reused());
+
+    // A server that resumed: the resumed session leaves the cache.
+    let fresh = connect(None).0.session().unwrap();
+    let (c4, mut s4) = connect(Some(&fresh));
+    assert!(c4.session_reused());
+    assert!(s4.clear_bad_session());
+    assert!(!connect(Some(&fresh)).0.session_reused());
+
+    // A server marked as shut down (`SSL_set_shutdown`) keeps its session.
+    s.set_shutdown_flags(true, false);
+    assert!(!s.clear_bad_session());
+}
