@@ -172,13 +172,10 @@
 //!   OpenSSL records `X509_V_ERR_UNSPECIFIED` (1) and sends internal_error (80).
 //! * After a TLS 1.3 resumption the server sends two tickets (OpenSSL: one), so a client's
 //!   new-session callback runs twice.
-//! * `SSL_free` of a connection whose handshake finished but which was neither shut down
-//!   (`SSL_shutdown`) nor marked as such (`SSL_set_shutdown` with `SSL_SENT_SHUTDOWN`):
-//!   OpenSSL counts its session as bad (SSL_free(3), after RFC 2246) — the session turns
-//!   unresumable, also the references taken with `SSL_get1_session`, and leaves the
-//!   server's cache — where hs keeps it resumable on both sides. Applications that shut
-//!   their connections down, or mark them with `SSL_set_shutdown`, see no difference (the
-//!   C benchmark, `benches/c/handshake_bench.c`, does the latter for both builds).
+//! * A fatal alert sent or received: OpenSSL counts the connection's session as bad (during
+//!   a resumption the offered session turns unresumable; a server's leaves the cache); hs
+//!   does not. Both count it bad when `SSL_free` or `SSL_clear` meets a connection that
+//!   finished its handshake and was not shut down (SSL_free(3)).
 //! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's
 //!   server still sends a (stateful) ticket that can never be resumed, so a client's
 //!   new-session callback runs; hs's server sends none.

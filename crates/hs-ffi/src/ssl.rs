@@ -169,8 +169,28 @@ impl SslObj {
     fn release(p: *mut SslObj) {
         let Some(s) = obj_or_null(p) else { return };
         if s.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SSL_free(3): the session of a connection freed without a shutdown is bad.
+            s.clear_bad_session(p);
             // SAFETY: last reference; `p` came from Box::into_raw in SSL_new.
             drop(unsafe { Box::from_raw(p) });
+        }
+    }
+
+    /// OpenSSL's `ssl_clear_bad_session`, run by `SSL_free` and `SSL_clear`: a connection
+    /// that finished its handshake and was not shut down (no close_notify sent, no
+    /// `SSL_SENT_SHUTDOWN` set) has a bad session ([`hs_core::Ssl::clear_bad_session`]);
+    /// the remove callback it causes runs once the state is unlocked.
+    fn clear_bad_session(&self, me: *mut SslObj) {
+        let version = {
+            let mut g = self.lock();
+            let Some(core) = g.core.as_mut() else { return };
+            if !core.clear_bad_session() {
+                return;
+            }
+            negotiated_number(core)
+        };
+        for ev in crate::callbacks::take_session_events() {
+            ev.dispatch(me, version);
         }
     }
 
@@ -964,6 +984,9 @@ ffi_fn! {
 ffi_fn! {
     /// `SSL_clear`: forgets the connection, keeps settings, role and BIOs.
     fn SSL_clear(ssl: *mut SslObj) -> c_int = 0; {
+        let Some(s) = obj(ssl) else { return 0 };
+        // As SSL_free: the session of a connection that was not shut down is bad.
+        s.clear_bad_session(ssl);
         with(ssl, 0, |g| {
             g.core = None;
             g.rwstate = SSL_NOTHING;

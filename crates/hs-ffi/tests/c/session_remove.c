@@ -7,6 +7,8 @@
  *   resumes, SSL_CTX_free flushes the session left;
  * - TLS 1.3 with SSL_OP_NO_TICKET (stateful tickets) and a cache of one: the second ticket
  *   of a handshake evicts the first; then a resumption with the session left;
+ * - TLS 1.2 with session IDs, connections freed (or cleared) without a shutdown: their
+ *   sessions are bad (SSL_free(3)), on the client and in the server's cache;
  * - for diagnostics only (stderr): TLS 1.2 with tickets, where OpenSSL's server caches
  *   nothing (no session ID) and hs's (rustls') also caches the session by ID, and TLS 1.3
  *   with stateless tickets, where OpenSSL calls a server's new-session callback per ticket
@@ -73,7 +75,19 @@ static void on_remove(SSL_CTX *ctx, SSL_SESSION *sess)
     }
 }
 
+/* Which sides connect_once shuts down before SSL_free. */
+#define CLOSE_CLIENT 1
+#define CLOSE_SERVER 2
+#define CLOSE_BOTH (CLOSE_CLIENT | CLOSE_SERVER)
+
+static int connect_closing(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got, int close);
+
 static int connect_once(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got)
+{
+    return connect_closing(cctx, sctx, offer, got, CLOSE_BOTH);
+}
+
+static int connect_closing(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got, int close)
 {
     SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
     BIO *cb, *sb;
@@ -96,12 +110,17 @@ static int connect_once(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_S
     printf("  connected version=%s reused=%d\n", SSL_get_version(c), SSL_session_reused(s));
     if (got) *got = SSL_get1_session(c);
     /* A clean close: OpenSSL removes the session of a connection freed without one. */
-    SSL_shutdown(c);
+    if (close & CLOSE_CLIENT) SSL_shutdown(c);
     SSL_read(s, buf, sizeof buf);
-    SSL_shutdown(s);
-    SSL_shutdown(c);
+    if (close & CLOSE_SERVER) SSL_shutdown(s);
+    if (close & CLOSE_CLIENT) SSL_shutdown(c);
     ERR_clear_error();
+    if (close != CLOSE_BOTH)
+        printf("  SSL_get_shutdown client=%d server=%d\n", SSL_get_shutdown(c), SSL_get_shutdown(s));
+    if (!(close & CLOSE_CLIENT)) puts("  SSL_free(client), not shut down");
     SSL_free(c);
+    if (got && *got) printf("  client session resumable=%d\n", SSL_SESSION_is_resumable(*got));
+    if (!(close & CLOSE_SERVER)) puts("  SSL_free(server), not shut down");
     SSL_free(s);
     return 0;
 }
@@ -197,6 +216,85 @@ static int tls13_stateful(const char *ca, const char *chain, const char *key)
     return 0;
 }
 
+/* SSL_free(3): a connection whose handshake finished and that was not shut down has a bad
+ * session. The client's stops being resumable (also the reference SSL_get1_session took);
+ * the server's leaves the cache (remove callback), so offering the client's good copy gives
+ * a full handshake. SSL_set_shutdown(SSL_SENT_SHUTDOWN) counts as a shutdown; SSL_clear
+ * clears a bad session as SSL_free does. TLS 1.2 with session IDs. */
+static int tls12_free_without_shutdown(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_2_VERSION, &cctx, &sctx)) return 1;
+    SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    puts("== TLS 1.2, session IDs, connections freed without a shutdown");
+    SSL_SESSION *sess = NULL, *next = NULL;
+    puts("- full handshake, the client not shut down");
+    if (connect_closing(cctx, sctx, NULL, &sess, CLOSE_SERVER)) return 1;
+    puts("- offering that session: a full handshake, the server not shut down");
+    if (connect_closing(cctx, sctx, &sess, &next, CLOSE_CLIENT)) return 1;
+    SSL_SESSION_free(sess);
+    puts("- offering the client's good copy: the server removed it, a full handshake");
+    if (connect_once(cctx, sctx, &next, &sess)) return 1;
+    SSL_SESSION_free(next);
+    puts("- a resumption, the client not shut down");
+    if (connect_closing(cctx, sctx, &sess, &next, CLOSE_SERVER)) return 1;
+    printf("  the offered session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+    SSL_SESSION_free(next);
+    SSL_SESSION_free(sess);
+    sess = NULL;
+    puts("- full handshake, then a resumption marked with SSL_set_shutdown: it resumes");
+    if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    {
+        SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+        BIO *cb, *sb;
+        if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
+        SSL_set_bio(c, cb, cb);
+        SSL_set_bio(s, sb, sb);
+        SSL_set_connect_state(c);
+        SSL_set_accept_state(s);
+        SSL_set_tlsext_host_name(c, "localhost");
+        SSL_set_session(c, sess);
+        int cdone = 0, sdone = 0;
+        for (int i = 0; i < 20 && !(cdone && sdone); i++) {
+            if (!cdone) cdone = SSL_do_handshake(c) == 1;
+            if (!sdone) sdone = SSL_do_handshake(s) == 1;
+        }
+        ERR_clear_error();
+        printf("  reused=%d\n", SSL_session_reused(c));
+        SSL_set_shutdown(c, SSL_SENT_SHUTDOWN);
+        SSL_set_shutdown(s, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+        SSL_free(c);
+        SSL_free(s);
+        printf("  session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+        puts("- offering it again: resumed; SSL_clear of both without a shutdown");
+        c = SSL_new(cctx);
+        s = SSL_new(sctx);
+        if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
+        SSL_set_bio(c, cb, cb);
+        SSL_set_bio(s, sb, sb);
+        SSL_set_connect_state(c);
+        SSL_set_accept_state(s);
+        SSL_set_tlsext_host_name(c, "localhost");
+        SSL_set_session(c, sess);
+        cdone = sdone = 0;
+        for (int i = 0; i < 20 && !(cdone && sdone); i++) {
+            if (!cdone) cdone = SSL_do_handshake(c) == 1;
+            if (!sdone) sdone = SSL_do_handshake(s) == 1;
+        }
+        ERR_clear_error();
+        printf("  reused=%d\n", SSL_session_reused(c));
+        printf("  SSL_clear client=%d\n", SSL_clear(c));
+        printf("  session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+        printf("  SSL_clear server=%d\n", SSL_clear(s));
+        SSL_free(c);
+        SSL_free(s);
+    }
+    SSL_SESSION_free(sess);
+    printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
+    teardown(cctx, sctx, 1);
+    return 0;
+}
+
 static int tls12_tickets(const char *ca, const char *chain, const char *key)
 {
     SSL_CTX *cctx, *sctx;
@@ -230,6 +328,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (tls12_session_ids(argv[1], argv[2], argv[3])) return 1;
     if (tls13_stateful(argv[1], argv[2], argv[3])) return 1;
+    if (tls12_free_without_shutdown(argv[1], argv[2], argv[3])) return 1;
     if (tls12_tickets(argv[1], argv[2], argv[3])) return 1;
     if (tls13_tickets(argv[1], argv[2], argv[3])) return 1;
     return 0;
