@@ -429,6 +429,8 @@ impl Ssl {
                     level: 2,
                     description: a.description,
                 });
+                // A fatal alert, either way: the session is forgotten (RFC 5246, 7.2.2).
+                self.spoil_session();
             }
         }
         // As OpenSSL: a clean close (close_notify, or an EOF taken as one) and a fatal

@@ -12,7 +12,10 @@ use rustls::NamedGroup;
 ///
 /// Get it from a finished connection with [`Ssl::session`](crate::Ssl::session) and hand
 /// it to a new one with [`Ssl::set_session`](crate::Ssl::set_session) to resume, over any
-/// transport. Clones share the same tickets: TLS 1.3 tickets are used once each.
+/// transport. Clones share the same tickets: TLS 1.3 tickets are used once each. A
+/// connection that fails with a fatal alert makes its session unresumable, in every clone
+/// (RFC 5246, 7.2.2; OpenSSL does the same), and so does
+/// [`Ssl::clear_bad_session`](crate::Ssl::clear_bad_session).
 #[derive(Clone, Default)]
 pub struct Session {
     inner: Arc<Mutex<SessionData>>,

@@ -322,18 +322,33 @@ impl Ssl {
     /// there was a session to clear.
     ///
     /// hs-core does not do this by itself: a dropped `Ssl` leaves its session as it was,
-    /// as rustls does. hs-ffi calls it from `SSL_free` and `SSL_clear`.
+    /// as rustls does. hs-ffi calls it from `SSL_free` and `SSL_clear`. (A connection that
+    /// failed with a fatal alert has had its session cleared already.)
     pub fn clear_bad_session(&mut self) -> bool {
         if !self.finished || self.sent_shutdown || self.fatal.is_some() {
             return false;
         }
+        self.spoil_session()
+    }
+
+    /// Makes this connection's session bad (see [`clear_bad_session`](Ssl::clear_bad_session)).
+    /// Also done when the connection fails with a fatal alert, sent or received: both
+    /// parties must then forget the session (RFC 5246, 7.2.2), as OpenSSL's alert code does.
+    pub(crate) fn spoil_session(&mut self) -> bool {
         match self.role {
             Role::Client => {
                 let Some(state) = &self.conn_state else {
                     return false;
                 };
                 state.store.received().mark_not_resumable();
-                if let Some(offer) = self.offer.as_ref().filter(|_| self.session_reused()) {
+                // The offered session is this connection's until the server answers
+                // without resuming it.
+                let kind = self.tls().and_then(|c| c.handshake_kind());
+                if let Some(offer) = self
+                    .offer
+                    .as_ref()
+                    .filter(|_| kind != Some(HandshakeKind::Full))
+                {
                     offer.mark_not_resumable();
                 }
                 true

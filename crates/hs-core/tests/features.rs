@@ -823,3 +823,34 @@ fn clear_bad_session_spoils_a_session_as_openssls_ssl_free_does() {
     s.set_shutdown_flags(true, false);
     assert!(!s.clear_bad_session());
 }
+
+#[test]
+fn a_fatal_alert_makes_the_offered_session_unresumable() {
+    let pki = p256();
+    // TLS 1.2: the session is complete when the handshake is (no tickets to read).
+    let client = pki
+        .client_builder()
+        .only_version(Version::Tls12)
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let server = pki.server_context();
+    let (mut c, mut s) = pair(&client, &server);
+    let (cl, sl) = handshake(&mut c, &mut s);
+    assert!(cl.ok() && sl.ok());
+    let session = c.session().unwrap();
+    assert!(session.is_resumable());
+
+    // The server refuses the ClientHello with a fatal alert (no_application_protocol): the
+    // client forgets the session it offered (RFC 5246, 7.2.2), as OpenSSL's does.
+    let refusing = pki
+        .server_builder()
+        .alpn_select(|_| AlpnChoice::Fatal)
+        .build()
+        .unwrap();
+    let (mut c2, mut s2) = pair(&client, &refusing);
+    c2.set_session(&session);
+    let (cl, _) = handshake(&mut c2, &mut s2);
+    assert_eq!(cl.err().alert(), Some(Alert::received(120)));
+    assert!(!session.is_resumable());
+}

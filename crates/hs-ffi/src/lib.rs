@@ -172,10 +172,10 @@
 //!   OpenSSL records `X509_V_ERR_UNSPECIFIED` (1) and sends internal_error (80).
 //! * After a TLS 1.3 resumption the server sends two tickets (OpenSSL: one), so a client's
 //!   new-session callback runs twice.
-//! * A fatal alert sent or received: OpenSSL counts the connection's session as bad (during
-//!   a resumption the offered session turns unresumable; a server's leaves the cache); hs
-//!   does not. Both count it bad when `SSL_free` or `SSL_clear` meets a connection that
-//!   finished its handshake and was not shut down (SSL_free(3)).
+//! * An ALPN callback that refuses a ClientHello offering a session of the server's cache
+//!   (a fatal alert): OpenSSL has already looked the session up and removes it from the
+//!   cache, as after any fatal alert; hs's server has not (rustls looks it up once the
+//!   callback has answered) and keeps it.
 //! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's
 //!   server still sends a (stateful) ticket that can never be resumed, so a client's
 //!   new-session callback runs; hs's server sends none.

@@ -9,6 +9,8 @@
  *   of a handshake evicts the first; then a resumption with the session left;
  * - TLS 1.2 with session IDs, connections freed (or cleared) without a shutdown: their
  *   sessions are bad (SSL_free(3)), on the client and in the server's cache;
+ * - TLS 1.2 with session IDs, a fatal alert after the handshake: the session is forgotten
+ *   on both sides;
  * - for diagnostics only (stderr): TLS 1.2 with tickets, where OpenSSL's server caches
  *   nothing (no session ID) and hs's (rustls') also caches the session by ID, and TLS 1.3
  *   with stateless tickets, where OpenSSL calls a server's new-session callback per ticket
@@ -295,6 +297,70 @@ static int tls12_free_without_shutdown(const char *ca, const char *chain, const 
     return 0;
 }
 
+/* Moves what one side wrote (its write BIO) to the other's read BIO; with `flip`, the last
+ * byte arrives altered. */
+static void shuttle(SSL *from, SSL *to, int flip)
+{
+    char buf[4096];
+    int n;
+    while ((n = BIO_read(SSL_get_wbio(from), buf, sizeof buf)) > 0) {
+        if (flip) buf[n - 1] ^= 1;
+        BIO_write(SSL_get_rbio(to), buf, n);
+    }
+}
+
+static SSL *mem_ssl(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_bio(ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+    return ssl;
+}
+
+/* A fatal alert forgets the session on both sides (RFC 5246, 7.2.2): a record altered on
+ * its way makes the server send bad_record_mac, which removes its session from the cache;
+ * the client that reads that alert has an unresumable session. TLS 1.2 with session IDs. */
+static int tls12_fatal_alert(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_2_VERSION, &cctx, &sctx)) return 1;
+    SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    puts("== TLS 1.2, session IDs, a fatal alert after the handshake");
+    SSL *c = mem_ssl(cctx), *s = mem_ssl(sctx);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    SSL_set_tlsext_host_name(c, "localhost");
+    int cdone = 0, sdone = 0;
+    for (int i = 0; i < 20 && !(cdone && sdone); i++) {
+        if (!cdone) cdone = SSL_do_handshake(c) == 1;
+        shuttle(c, s, 0);
+        if (!sdone) sdone = SSL_do_handshake(s) == 1;
+        shuttle(s, c, 0);
+    }
+    if (!(cdone && sdone)) { puts("handshake failed"); return 1; }
+    SSL_SESSION *sess = SSL_get1_session(c);
+    printf("  connected, client session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+    char buf[16];
+    if (SSL_write(c, "hello", 5) != 5) return 1;
+    puts("- the client's record arrives altered");
+    shuttle(c, s, 1);
+    int r = SSL_read(s, buf, sizeof buf);
+    printf("  server read=%d error=%d\n", r, SSL_get_error(s, r));
+    ERR_clear_error();
+    shuttle(s, c, 0);
+    r = SSL_read(c, buf, sizeof buf);
+    printf("  client read=%d error=%d\n", r, SSL_get_error(c, r));
+    ERR_clear_error();
+    printf("  client session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+    SSL_free(c);
+    SSL_free(s);
+    puts("- offering the session: a full handshake");
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    SSL_SESSION_free(sess);
+    printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
+    teardown(cctx, sctx, 1);
+    return 0;
+}
+
 static int tls12_tickets(const char *ca, const char *chain, const char *key)
 {
     SSL_CTX *cctx, *sctx;
@@ -329,6 +395,7 @@ int main(int argc, char **argv)
     if (tls12_session_ids(argv[1], argv[2], argv[3])) return 1;
     if (tls13_stateful(argv[1], argv[2], argv[3])) return 1;
     if (tls12_free_without_shutdown(argv[1], argv[2], argv[3])) return 1;
+    if (tls12_fatal_alert(argv[1], argv[2], argv[3])) return 1;
     if (tls12_tickets(argv[1], argv[2], argv[3])) return 1;
     if (tls13_tickets(argv[1], argv[2], argv[3])) return 1;
     return 0;
