@@ -168,42 +168,37 @@ mod tests {
         assert_eq!(r[1].server, Duration::from_micros(60));
     }
 
-    #[test]
-    fn three_implementations_take_turns_in_the_balanced_order() {
+    /// The order in which `n` fake implementations ran over one cycle of rounds, after
+    /// the warm-up.
+    fn measured_order(n: usize) -> Vec<usize> {
         let log = RefCell::new(Vec::new());
-        let mut impls = vec![fake(0, 1, &log), fake(1, 1, &log), fake(2, 1, &log)];
+        let mut impls: Vec<Handshake<'_>> = (0..n).map(|k| fake(k, 1, &log)).collect();
+        let rounds = turns::ORDERS.len();
         // A batch target no handshake can beat keeps every batch at one handshake.
         let settings = Settings {
-            rounds: 6,
+            rounds,
             batch: Duration::from_nanos(1),
         };
         interleave(&mut impls, settings).unwrap();
         drop(impls);
         let log = log.into_inner();
-        // The warm-up: per implementation one handshake and one batch of at least one.
-        let warm = log.len() - 18;
-        let measured: Vec<usize> = log[warm..].to_vec();
+        // Before: the warm-up, per implementation one handshake and one batch of at least one.
+        log[log.len() - rounds * n..].to_vec()
+    }
+
+    #[test]
+    fn three_implementations_take_turns_in_the_balanced_order() {
         let expected: Vec<usize> = turns::ORDERS.iter().flatten().copied().collect();
-        assert_eq!(measured, expected);
+        assert_eq!(measured_order(3), expected);
     }
 
     #[test]
     fn a_fourth_implementation_follows_the_three_that_take_turns() {
-        let log = RefCell::new(Vec::new());
-        let mut impls: Vec<Handshake<'_>> = (0..4).map(|k| fake(k, 1, &log)).collect();
-        let settings = Settings {
-            rounds: 6,
-            batch: Duration::from_nanos(1),
-        };
-        interleave(&mut impls, settings).unwrap();
-        drop(impls);
-        let log = log.into_inner();
-        let measured = &log[log.len() - 24..];
         let expected: Vec<usize> = turns::ORDERS
             .iter()
             .flat_map(|o| o.iter().copied().chain([3]))
             .collect();
-        assert_eq!(measured, expected);
+        assert_eq!(measured_order(4), expected);
     }
 
     #[test]

@@ -89,17 +89,21 @@ static int connect_once(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_S
     return connect_closing(cctx, sctx, offer, got, CLOSE_BOTH);
 }
 
-static int connect_closing(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got, int close)
+/* A client (offering `offer`, if any) and a server over a BIO pair, through the handshake;
+ * 1 if it failed. */
+static int handshake_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL **cp, SSL **sp)
 {
     SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
     BIO *cb, *sb;
+    *cp = c;
+    *sp = s;
     if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
     SSL_set_bio(c, cb, cb);
     SSL_set_bio(s, sb, sb);
     SSL_set_connect_state(c);
     SSL_set_accept_state(s);
     SSL_set_tlsext_host_name(c, "localhost");
-    if (offer && *offer) SSL_set_session(c, *offer);
+    if (offer) SSL_set_session(c, offer);
     int cdone = 0, sdone = 0;
     for (int i = 0; i < 20 && !(cdone && sdone); i++) {
         if (!cdone) cdone = SSL_do_handshake(c) == 1;
@@ -107,6 +111,13 @@ static int connect_closing(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SS
     }
     ERR_clear_error();
     if (!(cdone && sdone)) { puts("handshake failed"); return 1; }
+    return 0;
+}
+
+static int connect_closing(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got, int close)
+{
+    SSL *c, *s;
+    if (handshake_pair(cctx, sctx, offer ? *offer : NULL, &c, &s)) return 1;
     char buf[8];
     if (SSL_read(c, buf, sizeof buf) > 0) return 1; /* takes TLS 1.3 tickets */
     printf("  connected version=%s reused=%d\n", SSL_get_version(c), SSL_session_reused(s));
@@ -246,51 +257,22 @@ static int tls12_free_without_shutdown(const char *ca, const char *chain, const 
     sess = NULL;
     puts("- full handshake, then a resumption marked with SSL_set_shutdown: it resumes");
     if (connect_once(cctx, sctx, NULL, &sess)) return 1;
-    {
-        SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
-        BIO *cb, *sb;
-        if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
-        SSL_set_bio(c, cb, cb);
-        SSL_set_bio(s, sb, sb);
-        SSL_set_connect_state(c);
-        SSL_set_accept_state(s);
-        SSL_set_tlsext_host_name(c, "localhost");
-        SSL_set_session(c, sess);
-        int cdone = 0, sdone = 0;
-        for (int i = 0; i < 20 && !(cdone && sdone); i++) {
-            if (!cdone) cdone = SSL_do_handshake(c) == 1;
-            if (!sdone) sdone = SSL_do_handshake(s) == 1;
-        }
-        ERR_clear_error();
-        printf("  reused=%d\n", SSL_session_reused(c));
-        SSL_set_shutdown(c, SSL_SENT_SHUTDOWN);
-        SSL_set_shutdown(s, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-        SSL_free(c);
-        SSL_free(s);
-        printf("  session resumable=%d\n", SSL_SESSION_is_resumable(sess));
-        puts("- offering it again: resumed; SSL_clear of both without a shutdown");
-        c = SSL_new(cctx);
-        s = SSL_new(sctx);
-        if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
-        SSL_set_bio(c, cb, cb);
-        SSL_set_bio(s, sb, sb);
-        SSL_set_connect_state(c);
-        SSL_set_accept_state(s);
-        SSL_set_tlsext_host_name(c, "localhost");
-        SSL_set_session(c, sess);
-        cdone = sdone = 0;
-        for (int i = 0; i < 20 && !(cdone && sdone); i++) {
-            if (!cdone) cdone = SSL_do_handshake(c) == 1;
-            if (!sdone) sdone = SSL_do_handshake(s) == 1;
-        }
-        ERR_clear_error();
-        printf("  reused=%d\n", SSL_session_reused(c));
-        printf("  SSL_clear client=%d\n", SSL_clear(c));
-        printf("  session resumable=%d\n", SSL_SESSION_is_resumable(sess));
-        printf("  SSL_clear server=%d\n", SSL_clear(s));
-        SSL_free(c);
-        SSL_free(s);
-    }
+    SSL *c, *s;
+    if (handshake_pair(cctx, sctx, sess, &c, &s)) return 1;
+    printf("  reused=%d\n", SSL_session_reused(c));
+    SSL_set_shutdown(c, SSL_SENT_SHUTDOWN);
+    SSL_set_shutdown(s, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_free(c);
+    SSL_free(s);
+    printf("  session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+    puts("- offering it again: resumed; SSL_clear of both without a shutdown");
+    if (handshake_pair(cctx, sctx, sess, &c, &s)) return 1;
+    printf("  reused=%d\n", SSL_session_reused(c));
+    printf("  SSL_clear client=%d\n", SSL_clear(c));
+    printf("  session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+    printf("  SSL_clear server=%d\n", SSL_clear(s));
+    SSL_free(c);
+    SSL_free(s);
     SSL_SESSION_free(sess);
     printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
     teardown(cctx, sctx, 1);
