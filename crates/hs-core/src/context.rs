@@ -645,14 +645,13 @@ impl ContextBuilder {
                 .map_err(|e| Error::config(Reason::X509_R_KEY_VALUES_MISMATCH, e.to_string()))?;
             server.alpn_protocols = self.alpn.clone();
             let cache = self.session_cache_size.unwrap_or(256);
-            let store: Arc<dyn StoresServerSessions> = match (cache, &self.server_session_events) {
-                (0, _) => Arc::new(NoServerSessionStorage {}),
-                (n, Some(events)) => NotifyingCache::new(n, events.clone()),
-                (n, None) => ServerSessionMemoryCache::new(n),
-            };
             server.session_storage = if cache == 0 {
-                store
+                Arc::new(NoServerSessionStorage {})
             } else {
+                let store: Arc<dyn StoresServerSessions> = match &self.server_session_events {
+                    Some(events) => NotifyingCache::new(cache, events.clone()),
+                    None => ServerSessionMemoryCache::new(cache),
+                };
                 let keyed = KeyedCache::new(store);
                 server_cache = Some(keyed.clone());
                 keyed

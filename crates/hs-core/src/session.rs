@@ -75,11 +75,12 @@ impl Session {
             .as_ref()
             .map(|n| n.to_str().into_owned())
     }
+}
 
+impl SessionData {
     /// True if the session may be offered to `name`.
-    fn offers(&self, d: &SessionData, name: &ServerName<'_>) -> bool {
-        let _ = self;
-        !d.not_resumable && d.server_name.as_ref().is_none_or(|n| n == name)
+    fn offers(&self, name: &ServerName<'_>) -> bool {
+        !self.not_resumable && self.server_name.as_ref().is_none_or(|n| n == name)
     }
 }
 
@@ -149,7 +150,7 @@ impl ClientSessionStore for RoutingStore {
         with_store(|st| {
             let s = st.offered()?;
             let d = s.lock();
-            if s.offers(&d, server_name) {
+            if d.offers(server_name) {
                 d.kx_hint
             } else {
                 None
@@ -170,7 +171,7 @@ impl ClientSessionStore for RoutingStore {
         with_store(|st| {
             let s = st.offered()?;
             let d = s.lock();
-            if s.offers(&d, server_name) {
+            if d.offers(server_name) {
                 d.tls12.clone()
             } else {
                 None
@@ -206,7 +207,7 @@ impl ClientSessionStore for RoutingStore {
         with_store(|st| {
             let s = st.offered()?;
             let mut d = s.lock();
-            if s.offers(&d, server_name) {
+            if d.offers(server_name) {
                 // The newest ticket first, as OpenSSL's SSL_get1_session returns the latest.
                 d.tls13.pop()
             } else {

@@ -280,7 +280,7 @@ pub(crate) struct SessionEvent {
 
 /// The session cache events of the contexts built for the SSL_CTX at `owner`: queued on
 /// the thread, then delivered by the SSL whose call caused them once it has returned
-/// ([`take_session_events`]), so that the callbacks may call that SSL.
+/// ([`deliver_session_events`]), so that the callbacks may call that SSL.
 pub(crate) fn session_events(owner: usize) -> ServerSessionCallback {
     Arc::new(move |ev: ServerSessionEvent<'_>| {
         let (added, id) = match ev {
@@ -302,9 +302,13 @@ pub(crate) fn session_events(owner: usize) -> ServerSessionCallback {
     })
 }
 
-/// The session cache events queued on this thread.
-pub(crate) fn take_session_events() -> Vec<SessionEvent> {
-    SESSION_EVENTS.with(|q| std::mem::take(&mut *q.borrow_mut()))
+/// Delivers the session cache events queued on this thread, caused by a call of `ssl`
+/// (which negotiated `version`), once that call has unlocked its state.
+pub(crate) fn deliver_session_events(ssl: *mut SslObj, version: c_int) {
+    let events = SESSION_EVENTS.with(|q| std::mem::take(&mut *q.borrow_mut()));
+    for ev in events {
+        ev.dispatch(ssl, version);
+    }
 }
 
 impl SessionEvent {

@@ -189,9 +189,7 @@ impl SslObj {
             }
             negotiated_number(core)
         };
-        for ev in crate::callbacks::take_session_events() {
-            ev.dispatch(me, version);
-        }
+        crate::callbacks::deliver_session_events(me, version);
     }
 
     /// Runs one I/O call of the engine over the SSL's BIOs. `drives_handshake`: the call
@@ -236,9 +234,7 @@ impl SslObj {
         };
         // A server's session cache changed during the call: its new-session and remove
         // callbacks, now that the state is unlocked.
-        for ev in crate::callbacks::take_session_events() {
-            ev.dispatch(me, version);
-        }
+        crate::callbacks::deliver_session_events(me, version);
         let alert_received = self.lock().alert_received;
         for (cb, sess) in pending_cbs {
             // SAFETY: the application registered `cb` with SSL_CTX_sess_set_new_cb; it gets a
