@@ -260,8 +260,15 @@ impl Progress {
     /// Reports the states passed since the last call (and the end of the handshake) to
     /// `cb`. Without a callback nothing is computed: a callback set later starts from
     /// [`catch_up`](Progress::catch_up).
+    #[inline]
     pub(crate) fn report(&mut self, server: bool, cb: Option<&InfoCallback>) {
-        let Some(cb) = cb else { return };
+        if let Some(cb) = cb {
+            self.report_to(server, cb);
+        }
+    }
+
+    /// [`report`](Progress::report) with a callback (out of line: most connections have none).
+    fn report_to(&mut self, server: bool, cb: &InfoCallback) {
         let (p, passed) = path(server, &self.facts);
         // A TLS 1.3 server finishes its handshake before it writes its tickets (OpenSSL's
         // tls_finish_handshake runs as the first ticket is prepared); everyone else after

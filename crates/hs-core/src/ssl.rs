@@ -84,6 +84,9 @@ pub struct Ssl {
     /// The SNI and the name checked: usually the same name, shared.
     pub(crate) sni: Option<Arc<str>>,
     pub(crate) verify_name: Option<Arc<str>>,
+    /// `verify_name` as rustls takes it, when `set_connect_state` has validated it already:
+    /// the client's connection takes it instead of validating the name a second time.
+    rustls_name: Option<ServerName<'static>>,
     /// What this connection sets for itself over its context; most set nothing.
     own: Option<Box<Own>>,
     /// The session offered for resumption (`SSL_set_session`): not in `Own`, as every
@@ -161,6 +164,7 @@ impl Ssl {
             timeline: Timeline::default(),
             sni: None,
             verify_name: None,
+            rustls_name: None,
             own: None,
             offer: None,
             conn_state: None,
@@ -179,7 +183,7 @@ impl Ssl {
     /// the server's certificate against it (`SSL_set_connect_state` +
     /// `SSL_set_tlsext_host_name` + `SSL_set1_host`).
     pub fn set_connect_state(&mut self, server_name: &str) -> Result<(), Error> {
-        ServerName::try_from(server_name).map_err(|e| {
+        let checked = ServerName::try_from(server_name).map_err(|e| {
             Error::config(
                 Reason::SSL_R_BAD_VALUE,
                 format!("server name {server_name:?}: {e}"),
@@ -189,6 +193,7 @@ impl Ssl {
         let name: Arc<str> = Arc::from(server_name);
         self.sni = Some(name.clone());
         self.verify_name = Some(name);
+        self.rustls_name = Some(checked.to_owned());
         Ok(())
     }
 
@@ -199,17 +204,20 @@ impl Ssl {
         self.role = Role::Client;
         self.sni = None;
         self.verify_name = None;
+        self.rustls_name = None;
     }
 
     /// The SNI a client sends (`SSL_set_tlsext_host_name`), independent of the name checked.
     pub fn set_sni(&mut self, name: Option<&str>) {
         self.sni = name.map(Arc::from);
+        self.rustls_name = None;
     }
 
     /// The name a client checks the certificate against (`SSL_set1_host`). When it differs
     /// from the SNI, the SNI sent is this name (rustls sends the name it verifies).
     pub fn set_verify_hostname(&mut self, name: Option<&str>) {
         self.verify_name = name.map(Arc::from);
+        self.rustls_name = None;
     }
 
     /// A server (`SSL_set_accept_state`).
@@ -769,13 +777,19 @@ impl Ssl {
             }
             _ => base.clone(),
         };
-        let name = match self.verify_name.as_ref().or(self.sni.as_ref()) {
-            Some(n) => ServerName::try_from(n.to_string()).map_err(|e| {
+        let name = match (
+            self.rustls_name.take(),
+            self.verify_name.as_ref().or(self.sni.as_ref()),
+        ) {
+            // Validated by `set_connect_state`; a connection started again (`SSL_clear`)
+            // validates its name anew.
+            (Some(checked), _) => checked,
+            (None, Some(n)) => ServerName::try_from(n.to_string()).map_err(|e| {
                 Error::config(Reason::SSL_R_BAD_VALUE, format!("server name {n:?}: {e}"))
             })?,
             // No name to send or check: rustls needs one, and an IP address is never sent
             // as SNI; the verifier is told not to check it.
-            None => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
+            (None, None) => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
         };
         let conn = with_state(&state, || ClientConnection::new(cfg, name)).map_err(internal)?;
         self.conn_state = Some(state);

@@ -87,11 +87,13 @@ impl Error {
     /// An I/O error from the transport. `WouldBlock` is not an error of its own: the caller
     /// knows whether it was reading or writing and uses [`Error::WantRead`] /
     /// [`Error::WantWrite`].
+    #[cold]
     pub fn io(err: io::Error) -> Error {
         Error::Io(Arc::new(err))
     }
 
     /// A protocol error with OpenSSL's reason and the alert sent or received.
+    #[cold]
     pub fn protocol(reason: Reason, alert: Option<Alert>, message: impl Into<String>) -> Error {
         Error::Protocol {
             reason,
@@ -101,6 +103,7 @@ impl Error {
     }
 
     /// A configuration error with OpenSSL's reason.
+    #[cold]
     pub fn config(reason: Reason, message: impl Into<String>) -> Error {
         Error::Config {
             reason,
@@ -109,6 +112,7 @@ impl Error {
     }
 
     /// A call not valid in the connection's state.
+    #[cold]
     pub fn state(reason: Reason, message: impl Into<String>) -> Error {
         Error::State {
             reason,
