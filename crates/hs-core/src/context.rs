@@ -21,7 +21,7 @@ use crate::hello::{ClientHelloCallback, ClientHelloInfo, HelloDecision};
 use crate::info::InfoCallback;
 use crate::keylog::{KeyLogCallback, RoutingKeyLog};
 use crate::names;
-use crate::server_cache::{KeyedCache, NotifyingCache, ServerSessionCallback};
+use crate::server_cache::{KeyedCache, NotifyingCache, ServerResumption, ServerSessionCallback};
 use crate::verify::{VerifyCallback, VerifyInfo};
 use crate::{Error, Reason};
 
@@ -130,6 +130,8 @@ pub(crate) struct ContextInner {
     /// The server's session cache, as `server`'s `session_storage` (none when caching is
     /// off), for removing a bad session (`Ssl::clear_bad_session`).
     pub(crate) server_cache: Option<Arc<KeyedCache>>,
+    /// TLS 1.3 is among the versions spoken.
+    pub(crate) tls13: bool,
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) ignore_unexpected_eof: bool,
     pub(crate) alpn_select: Option<AlpnSelectCallback>,
@@ -227,6 +229,7 @@ pub struct ContextBuilder {
     info_callback: Option<InfoCallback>,
     key_log: Option<KeyLogCallback>,
     server_session_events: Option<ServerSessionCallback>,
+    server_resumption: Option<ServerResumption>,
     session_cache_size: Option<usize>,
     no_tickets: bool,
     tls13_tickets: Option<usize>,
@@ -482,6 +485,18 @@ impl ContextBuilder {
         self
     }
 
+    /// Makes the server use `resumption`'s session cache and ticket keys, shared with
+    /// every other context built with it, instead of its own: it resumes their sessions and
+    /// accepts their tickets. The cache's size and events are then `resumption`'s
+    /// ([`ServerResumption::set_cache_size`], [`ServerResumption::set_events`]);
+    /// [`session_cache_size`](ContextBuilder::session_cache_size)`(0)` still turns the
+    /// cache off for this context, and [`session_tickets`](ContextBuilder::session_tickets)
+    /// still decides whether it issues tickets.
+    pub fn server_resumption(mut self, resumption: &ServerResumption) -> Self {
+        self.server_resumption = Some(resumption.clone());
+        self
+    }
+
     /// Size of the server's session cache; 0 turns it off (`SSL_SESS_CACHE_OFF`).
     /// Default 256 sessions.
     pub fn session_cache_size(mut self, n: usize) -> Self {
@@ -648,19 +663,24 @@ impl ContextBuilder {
             server.session_storage = if cache == 0 {
                 Arc::new(NoServerSessionStorage {})
             } else {
-                let store: Arc<dyn StoresServerSessions> = match &self.server_session_events {
-                    Some(events) => NotifyingCache::new(cache, events.clone()),
-                    None => ServerSessionMemoryCache::new(cache),
-                };
+                let store: Arc<dyn StoresServerSessions> =
+                    match (&self.server_resumption, &self.server_session_events) {
+                        (Some(shared), _) => shared.cache.clone(),
+                        (None, Some(events)) => NotifyingCache::new(cache, Some(events.clone())),
+                        (None, None) => ServerSessionMemoryCache::new(cache),
+                    };
                 let keyed = KeyedCache::new(store);
                 server_cache = Some(keyed.clone());
                 keyed
             };
             server.key_log = Arc::new(RoutingKeyLog);
             if !self.no_tickets {
-                server.ticketer = aws_lc_rs::Ticketer::new().map_err(|e| {
-                    Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}"))
-                })?;
+                server.ticketer = match &self.server_resumption {
+                    Some(shared) => shared.ticketer.clone(),
+                    None => aws_lc_rs::Ticketer::new().map_err(|e| {
+                        Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}"))
+                    })?,
+                };
             }
             server.send_tls13_tickets = if self.no_tickets && cache == 0 {
                 0
@@ -679,6 +699,9 @@ impl ContextBuilder {
                 client_no_sni: Arc::new(client_no_sni),
                 server,
                 server_cache,
+                tls13: versions
+                    .iter()
+                    .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3),
                 verify_mode: self.verify_mode,
                 ignore_unexpected_eof: self.ignore_unexpected_eof,
                 alpn_select: self.alpn_select,

@@ -641,9 +641,6 @@ impl Ssl {
                                 .map(|s| s.offered_versions())
                                 .unwrap_or_default(),
                         )));
-                        if let Some(scan) = &mut self.scan {
-                            scan.release_client_hello();
-                        }
                     }
                     self.conn = Conn::Accepted(Box::new(accepted));
                     self.observe();
@@ -703,6 +700,11 @@ impl Ssl {
                 AlpnChoice::Select(p) => vec![p],
                 AlpnChoice::NoAck => Vec::new(),
                 AlpnChoice::Fatal => {
+                    // OpenSSL's server has looked up the offered session by now, and its
+                    // fatal alert removes it from the cache (`spoil_session`).
+                    if let Some(key) = self.offered_cached_session(&cfg) {
+                        self.server_session = key;
+                    }
                     return self.reject_hello(
                         io,
                         ad::NO_APPLICATION_PROTOCOL,
@@ -714,6 +716,10 @@ impl Ssl {
             let mut c = (*cfg).clone();
             c.alpn_protocols = alpn;
             cfg = Arc::new(c);
+        }
+        // The callbacks have answered: the ClientHello's bytes are no longer needed.
+        if let Some(scan) = &mut self.scan {
+            scan.release_client_hello();
         }
         let Conn::Accepted(accepted) = std::mem::replace(&mut self.conn, Conn::Idle) else {
             return Err(Error::state(
@@ -740,6 +746,31 @@ impl Ssl {
             }
             Err((e, _rustls_alert)) => Err(self.refuse_hello(io, e)),
         }
+    }
+
+    /// The key of the session in the server's cache that the ClientHello asks to resume,
+    /// as OpenSSL's server looks it up before its ALPN callback runs: in TLS 1.3 the first
+    /// pre_shared_key identity the cache holds (stateful tickets; with stateless ones the
+    /// identities are tickets, not keys); in TLS 1.2 the session id, unless the client sent
+    /// a ticket the server would decrypt instead.
+    fn offered_cached_session(&self, cfg: &rustls::ServerConfig) -> Option<SessionKey> {
+        let cache = self.ctx.inner.server_cache.as_ref()?;
+        let offer = self.scan.as_ref()?.resumption_offer()?;
+        let tickets = cfg.ticketer.enabled();
+        let key = if offer.tls13 && self.ctx.inner.tls13 {
+            if tickets {
+                return None;
+            }
+            offer
+                .psk_identities
+                .into_iter()
+                .find(|id| cache.holds(id))?
+        } else if offer.ticket && tickets {
+            return None;
+        } else {
+            offer.session_id
+        };
+        (!key.is_empty() && cache.holds(&key)).then(|| SessionKey::from_vec(key))
     }
 
     /// A failure before the server answered: the error as OpenSSL names it, and its alert

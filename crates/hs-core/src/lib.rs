@@ -113,7 +113,7 @@ pub use hs_error::{
 pub use info::{InfoCallback, InfoEvent};
 pub use keylog::KeyLogCallback;
 pub use names::{cipher_suite_openssl_name, cipher_suite_standard_name, group_name, version_name};
-pub use server_cache::{ServerSessionCallback, ServerSessionEvent};
+pub use server_cache::{ServerResumption, ServerSessionCallback, ServerSessionEvent};
 pub use session::Session;
 pub use ssl::{Role, ShutdownState, Ssl};
 pub use state::HandshakeState;

@@ -50,31 +50,86 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The versions a complete ClientHello message offers (see [`Scan::offered_versions`]).
-fn offered_versions(hello: &[u8]) -> Vec<u16> {
-    let parse = || -> Option<Vec<u16>> {
+/// Extension number of session_ticket (RFC 5077).
+const SESSION_TICKET: u16 = 35;
+/// Extension number of pre_shared_key (RFC 8446).
+const PRE_SHARED_KEY: u16 = 41;
+
+/// The fields of a complete ClientHello message that hs reads itself.
+struct Hello<'a> {
+    legacy_version: u16,
+    session_id: &'a [u8],
+    /// Extensions as (type, body), in the client's order.
+    extensions: Vec<(u16, &'a [u8])>,
+}
+
+impl<'a> Hello<'a> {
+    fn parse(hello: &'a [u8]) -> Option<Hello<'a>> {
         let mut r = Reader(hello.get(4..)?);
-        let legacy = r.u16()? as u16;
+        let legacy_version = r.u16()? as u16;
         r.take(32)?; // random
-        r.vec8()?; // session id
+        let session_id = r.vec8()?;
         r.vec16()?; // cipher suites
         r.vec8()?; // compression methods
         let mut exts = Reader(r.vec16().unwrap_or_default());
+        let mut extensions = Vec::new();
         while !exts.0.is_empty() {
             let kind = exts.u16()? as u16;
-            let body = exts.vec16()?;
-            if kind == SUPPORTED_VERSIONS {
-                let list = Reader(body).vec8()?;
-                return Some(
-                    list.chunks_exact(2)
-                        .map(|v| u16::from_be_bytes([v[0], v[1]]))
-                        .collect(),
-                );
+            extensions.push((kind, exts.vec16()?));
+        }
+        Some(Hello {
+            legacy_version,
+            session_id,
+            extensions,
+        })
+    }
+
+    fn extension(&self, kind: u16) -> Option<&'a [u8]> {
+        self.extensions
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|&(_, body)| body)
+    }
+
+    /// Its supported_versions, or its legacy version when it has none.
+    fn versions(&self) -> Option<Vec<u16>> {
+        match self.extension(SUPPORTED_VERSIONS) {
+            Some(body) => Some(
+                Reader(body)
+                    .vec8()?
+                    .chunks_exact(2)
+                    .map(|v| u16::from_be_bytes([v[0], v[1]]))
+                    .collect(),
+            ),
+            None => Some(vec![self.legacy_version]),
+        }
+    }
+
+    /// The identities of its pre_shared_key extension (TLS 1.3 resumption), in order.
+    fn psk_identities(&self) -> Vec<&'a [u8]> {
+        let mut ids = Vec::new();
+        if let Some(body) = self.extension(PRE_SHARED_KEY) {
+            let mut list = Reader(Reader(body).vec16().unwrap_or_default());
+            while let (Some(id), Some(_age)) = (list.vec16(), list.take(4)) {
+                ids.push(id);
             }
         }
-        Some(vec![legacy])
-    };
-    parse().unwrap_or_default()
+        ids
+    }
+}
+
+/// How a ClientHello asks to resume a session of the server's cache (see
+/// [`Scan::resumption_offer`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ResumptionOffer {
+    /// The legacy session id (TLS 1.2 resumption by id).
+    pub(crate) session_id: Vec<u8>,
+    /// A session_ticket extension with a ticket in it (TLS 1.2).
+    pub(crate) ticket: bool,
+    /// The pre_shared_key identities (TLS 1.3).
+    pub(crate) psk_identities: Vec<Vec<u8>>,
+    /// TLS 1.3 is among the versions offered.
+    pub(crate) tls13: bool,
 }
 
 #[derive(Debug, Default)]
@@ -117,11 +172,34 @@ impl Scan {
     /// its supported_versions extension, or its legacy version when it has none. Empty
     /// when no complete ClientHello was seen.
     pub(crate) fn offered_versions(&self) -> Vec<u16> {
+        self.complete_hello()
+            .and_then(|h| h.versions())
+            .unwrap_or_default()
+    }
+
+    /// What the ClientHello offers for resumption; `None` when no complete ClientHello
+    /// was seen.
+    pub(crate) fn resumption_offer(&self) -> Option<ResumptionOffer> {
+        let hello = self.complete_hello()?;
+        Some(ResumptionOffer {
+            session_id: hello.session_id.to_vec(),
+            ticket: hello
+                .extension(SESSION_TICKET)
+                .is_some_and(|t| !t.is_empty()),
+            psk_identities: hello
+                .psk_identities()
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect(),
+            tls13: hello.versions().unwrap_or_default().contains(&0x0304),
+        })
+    }
+
+    fn complete_hello(&self) -> Option<Hello<'_>> {
         self.hello
             .as_deref()
             .filter(|h| hello_complete(h))
-            .map(offered_versions)
-            .unwrap_or_default()
+            .and_then(Hello::parse)
     }
 
     /// Takes note of bytes received, in order.
@@ -246,6 +324,46 @@ mod tests {
         scan.capture_client_hello();
         scan.feed(&half);
         assert_eq!(scan.offered_versions(), Vec::<u16>::new(), "incomplete");
+    }
+
+    #[test]
+    fn the_resumption_offer_names_the_session_id_ticket_and_psk_identities() {
+        let hello = |exts: &[(u16, Vec<u8>)], session_id: &[u8]| {
+            let mut records = client_hello(0x0303, exts, 1000);
+            // Put the session id in place of the empty one client_hello writes (the
+            // record and message lengths grow with it).
+            let at = 5 + 4 + 2 + 32;
+            records.splice(
+                at..at + 1,
+                [&[session_id.len() as u8][..], session_id].concat(),
+            );
+            records[4] += session_id.len() as u8;
+            records[8] += session_id.len() as u8;
+            let mut scan = Scan::default();
+            scan.capture_client_hello();
+            scan.feed(&records);
+            scan.resumption_offer().unwrap()
+        };
+        // pre_shared_key: identities (two, with their ages), then binders.
+        let psk = vec![
+            0, 16, 0, 2, 1, 2, 0, 0, 0, 0, 0, 2, 3, 4, 0, 0, 0, 0, 0, 3, 2, 9, 9,
+        ];
+        let offer = hello(&[(43, vec![2, 3, 4]), (35, vec![]), (41, psk)], &[5; 32]);
+        assert_eq!(
+            offer,
+            ResumptionOffer {
+                session_id: vec![5; 32],
+                ticket: false,
+                psk_identities: vec![vec![1, 2], vec![3, 4]],
+                tls13: true,
+            }
+        );
+        let offer = hello(&[(35, vec![7; 10])], &[]);
+        assert!(offer.ticket && !offer.tls13 && offer.session_id.is_empty());
+        assert!(offer.psk_identities.is_empty());
+        let mut scan = Scan::default();
+        scan.capture_client_hello();
+        assert_eq!(scan.resumption_offer(), None, "no ClientHello yet");
     }
 
     #[test]

@@ -1,14 +1,19 @@
 //! A server session cache that says what it adds and removes (OpenSSL's new-session and
-//! remove-session callbacks on servers), used when the context asks for those events; and
-//! [`KeyedCache`], which tells a connection which cache entry is its session.
+//! remove-session callbacks on servers), used when the context asks for those events or
+//! shares a [`ServerResumption`]; and [`KeyedCache`], which tells a connection which cache
+//! entry is its session.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use rustls::server::StoresServerSessions;
+use rustls::crypto::aws_lc_rs;
+use rustls::server::{ProducesTickets, StoresServerSessions};
 use smallvec::SmallVec;
+
+use crate::{Error, Reason};
 
 /// A server session's key in the cache: a TLS 1.2 session id or a TLS 1.3 ticket id (32
 /// bytes from rustls), kept without a heap allocation.
@@ -54,6 +59,11 @@ impl KeyedCache {
     /// was there. Records nothing.
     pub(crate) fn remove(&self, key: &[u8]) -> bool {
         self.inner.take(key).is_some()
+    }
+
+    /// True if `key` is in the cache. Records nothing.
+    pub(crate) fn holds(&self, key: &[u8]) -> bool {
+        self.inner.get(key).is_some()
     }
 }
 
@@ -102,11 +112,62 @@ pub enum ServerSessionEvent<'a> {
 /// that caused them.
 pub type ServerSessionCallback = Arc<dyn Fn(ServerSessionEvent<'_>) + Send + Sync>;
 
+/// A server's resumption state, as an OpenSSL `SSL_CTX` owns it: its session cache and
+/// its ticket keys. Every [`Context`](crate::Context) built with the same one
+/// ([`ContextBuilder::server_resumption`](crate::ContextBuilder::server_resumption))
+/// resumes the others' sessions and accepts their tickets, whatever its other settings —
+/// as every `SSL` of an `SSL_CTX` shares that `SSL_CTX`'s cache and keys, before and after
+/// a change of its settings. Cheap to clone (the clones share).
+///
+/// The cache evicts its oldest session when full, as OpenSSL's does, and tells its events
+/// callback, if it has one, what it stores and drops.
+#[derive(Clone)]
+pub struct ServerResumption {
+    pub(crate) cache: Arc<NotifyingCache>,
+    pub(crate) ticketer: Arc<dyn ProducesTickets>,
+}
+
+impl ServerResumption {
+    /// A cache of `cache_size` sessions (at least one) with no events callback, and new
+    /// ticket keys.
+    pub fn new(cache_size: usize) -> Result<ServerResumption, Error> {
+        let ticketer = aws_lc_rs::Ticketer::new()
+            .map_err(|e| Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}")))?;
+        Ok(ServerResumption {
+            cache: NotifyingCache::new(cache_size, None),
+            ticketer,
+        })
+    }
+
+    /// Changes the cache's size (`SSL_CTX_sess_set_cache_size`); the sessions beyond it
+    /// are evicted, oldest first, when the next one is stored.
+    pub fn set_cache_size(&self, n: usize) {
+        self.cache.limit.store(n.max(1), Ordering::Relaxed);
+    }
+
+    /// Where the cache's events go from now on (none: nowhere).
+    pub fn set_events(&self, cb: Option<ServerSessionCallback>) {
+        *lock(&self.cache.events) = cb;
+    }
+}
+
+impl fmt::Debug for ServerResumption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerResumption")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Sessions by id, evicting the oldest first as OpenSSL's internal cache does.
 pub(crate) struct NotifyingCache {
-    limit: usize,
+    limit: AtomicUsize,
     data: Mutex<Data>,
-    events: ServerSessionCallback,
+    events: Mutex<Option<ServerSessionCallback>>,
 }
 
 #[derive(Default)]
@@ -127,23 +188,32 @@ impl Data {
 }
 
 impl NotifyingCache {
-    pub(crate) fn new(limit: usize, events: ServerSessionCallback) -> Arc<NotifyingCache> {
+    pub(crate) fn new(limit: usize, events: Option<ServerSessionCallback>) -> Arc<NotifyingCache> {
         Arc::new(NotifyingCache {
-            limit: limit.max(1),
+            limit: AtomicUsize::new(limit.max(1)),
             data: Mutex::new(Data::default()),
-            events,
+            events: Mutex::new(events),
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Data> {
-        self.data.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Data> {
+        lock(&self.data)
+    }
+
+    /// Tells the events callback, if any (called outside the data's lock: a callback may
+    /// look at the cache).
+    fn tell(&self, event: ServerSessionEvent<'_>) {
+        let events = lock(&self.events).clone();
+        if let Some(events) = events {
+            events(event);
+        }
     }
 }
 
 impl fmt::Debug for NotifyingCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NotifyingCache")
-            .field("limit", &self.limit)
+            .field("limit", &self.limit.load(Ordering::Relaxed))
             .field("len", &self.lock().sessions.len())
             .finish()
     }
@@ -157,7 +227,8 @@ impl StoresServerSessions for NotifyingCache {
             if d.sessions.insert(key.clone(), value).is_none() {
                 d.order.push_back(key.clone());
             }
-            while d.sessions.len() > self.limit {
+            let limit = self.limit.load(Ordering::Relaxed);
+            while d.sessions.len() > limit {
                 let Some(oldest) = d.order.pop_front() else {
                     break;
                 };
@@ -168,9 +239,9 @@ impl StoresServerSessions for NotifyingCache {
         // Outside the lock: a callback may look at the cache. Evictions first, as OpenSSL's
         // SSL_CTX_add_session removes before the new-session callback runs.
         for k in &evicted {
-            (self.events)(ServerSessionEvent::Removed(k));
+            self.tell(ServerSessionEvent::Removed(k));
         }
-        (self.events)(ServerSessionEvent::Added(&key));
+        self.tell(ServerSessionEvent::Added(&key));
         true
     }
 
@@ -180,7 +251,7 @@ impl StoresServerSessions for NotifyingCache {
 
     fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
         let value = self.lock().forget(key)?;
-        (self.events)(ServerSessionEvent::Removed(key));
+        self.tell(ServerSessionEvent::Removed(key));
         Some(value)
     }
 
@@ -198,13 +269,13 @@ mod tests {
         let l = log.clone();
         let cache = NotifyingCache::new(
             limit,
-            Arc::new(move |e| {
+            Some(Arc::new(move |e| {
                 let s = match e {
                     ServerSessionEvent::Added(k) => format!("+{}", k[0]),
                     ServerSessionEvent::Removed(k) => format!("-{}", k[0]),
                 };
                 l.lock().unwrap().push(s);
-            }),
+            })),
         );
         (cache, log)
     }
