@@ -313,25 +313,43 @@ pub(crate) fn deliver_session_events(ssl: *mut SslObj, version: c_int) {
 
 impl SessionEvent {
     /// Calls the new-session callback (on a server, as OpenSSL does for each session it
-    /// caches; `ssl` made it) or the remove callback, each with a session of its own
-    /// carrying the id and the `version` negotiated.
+    /// caches; `ssl` made it, negotiating `version`) or the remove callback, each with a
+    /// session of its own carrying the id and the session's version (a session removed
+    /// by a connection that failed before negotiating one keeps the version it was made
+    /// with).
     pub(crate) fn dispatch(self, ssl: *mut SslObj, version: c_int) {
         let Some(c) = obj_or_null(self.ctx) else {
             return;
         };
-        let (new_cb, remove_cb, mode) = {
+        let (new_cb, remove_cb, mode, version) = {
             let mut g = c.lock();
+            let mut version = version;
             if self.added {
                 g.cached.push_back((self.id.clone(), version));
-                // Sessions of a cache replaced by a settings change never report their
-                // removal: keep the list bounded all the same.
+                // The list follows the cache, whose size is bounded: this only bounds it
+                // should events go missing.
                 while g.cached.len() > MAX_TRACKED_SESSIONS {
                     g.cached.pop_front();
                 }
-            } else if let Some(i) = g.cached.iter().position(|(id, _)| *id == self.id) {
-                g.cached.remove(i);
+            } else if let Some(i) = g
+                .cached
+                .front()
+                .filter(|(id, _)| *id == self.id)
+                .map(|_| 0)
+                // Evictions take the oldest (the front); a TLS 1.3 session used once is
+                // usually one of the newest.
+                .or_else(|| g.cached.iter().rposition(|(id, _)| *id == self.id))
+            {
+                if let Some((_, made_with)) = g.cached.remove(i) {
+                    version = made_with;
+                }
             }
-            (g.new_session_cb, g.remove_cb, g.settings.cache_mode)
+            (
+                g.new_session_cb,
+                g.remove_cb,
+                g.settings.cache_mode,
+                version,
+            )
         };
         if self.added {
             if let Some(cb) = new_cb.filter(|_| mode & SSL_SESS_CACHE_SERVER != 0) {

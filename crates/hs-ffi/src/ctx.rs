@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use hs_core::{Context, Error, Reason, VerifyMode, Version};
+use hs_core::{
+    Context, Error, Reason, ServerResumption, ServerSessionCallback, VerifyMode, Version,
+};
 use libc::{c_char, c_int, c_long, c_uint, c_void};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -160,8 +162,25 @@ impl Settings {
         }
     }
 
-    /// Builds the hs context.
-    pub(crate) fn build(&self, hooks: &Hooks) -> Result<Context, Error> {
+    /// The server's session cache limit, or `None` with the server cache off
+    /// (`SSL_SESS_CACHE_SERVER` not in the cache mode).
+    fn cache_limit(&self) -> Option<usize> {
+        if self.cache_mode & SSL_SESS_CACHE_SERVER == 0 {
+            return None;
+        }
+        let n = match self.cache_size {
+            Some(n) if n > 0 => n,
+            _ => SESSION_CACHE_MAX_SIZE_DEFAULT,
+        };
+        Some(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// Builds the hs context, its server resuming with the SSL_CTX's `resumption`.
+    pub(crate) fn build(
+        &self,
+        hooks: &Hooks,
+        resumption: &ServerResumption,
+    ) -> Result<Context, Error> {
         let mut b = Context::builder();
         if let Some(chain) = &self.chain {
             b = b.certificate_chain_der(chain.clone());
@@ -200,16 +219,10 @@ impl Settings {
         }
         let alpn: Vec<&[u8]> = self.alpn.iter().map(Vec::as_slice).collect();
         b = b.alpn_protocols(&alpn);
-        if self.cache_mode & SSL_SESS_CACHE_SERVER == 0 {
-            b = b.session_cache_size(0);
-        } else if let Some(n) = self.cache_size {
-            let n = if n <= 0 {
-                SESSION_CACHE_MAX_SIZE_DEFAULT
-            } else {
-                n
-            };
-            b = b.session_cache_size(usize::try_from(n).unwrap_or(usize::MAX));
-        }
+        b = match self.cache_limit() {
+            Some(_) => b.server_resumption(resumption),
+            None => b.session_cache_size(0),
+        };
         b = b.session_tickets(self.options & SSL_OP_NO_TICKET == 0);
         b = b.ignore_unexpected_eof(self.options & SSL_OP_IGNORE_UNEXPECTED_EOF != 0);
         b = hooks.install(b);
@@ -225,8 +238,6 @@ pub(crate) struct Hooks {
     pub(crate) servername_arg: usize,
     /// The `SSL_CTX` these hooks belong to (its address), for the session cache events.
     pub(crate) owner: usize,
-    /// A new-session or remove callback is set: the server's cache reports its changes.
-    pub(crate) session_events: bool,
 }
 
 /// `SSL_CTX_set_alpn_select_cb`'s callback type.
@@ -256,9 +267,6 @@ impl Hooks {
             let arg = self.servername_arg;
             b = b.client_hello(move |info| crate::callbacks::servername(cb, arg, info));
         }
-        if self.session_events {
-            b = b.server_session_events(crate::callbacks::session_events(self.owner));
-        }
         b
     }
 }
@@ -270,6 +278,9 @@ pub(crate) struct CtxInner {
     pub(crate) settings: Settings,
     pub(crate) hooks: Hooks,
     built: Option<Context>,
+    /// The server's session cache and ticket keys, shared by every context built for this
+    /// SSL_CTX (made with the first one).
+    resumption: Option<ServerResumption>,
     /// Contexts built for SSLs whose settings differ from this SSL_CTX's.
     variants: Vec<(Settings, Context)>,
     ex_data: BTreeMap<c_int, usize>,
@@ -352,7 +363,8 @@ impl SslCtx {
         if let Some(c) = &g.built {
             return Ok(c.clone());
         }
-        let c = g.settings.build(&g.hooks)?;
+        let resumption = g.resumption()?;
+        let c = g.settings.build(&g.hooks, &resumption)?;
         g.built = Some(c.clone());
         Ok(c)
     }
@@ -368,7 +380,8 @@ impl SslCtx {
         if let Some((_, c)) = g.variants.iter().find(|(s, _)| s == settings) {
             return Ok(c.clone());
         }
-        let c = settings.build(&g.hooks)?;
+        let resumption = g.resumption()?;
+        let c = settings.build(&g.hooks, &resumption)?;
         if g.variants.len() >= MAX_VARIANTS {
             g.variants.remove(0);
         }
@@ -387,16 +400,34 @@ impl SslCtx {
         self.counters[which].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Whether the server's session cache must report its changes, after the new-session
-    /// or remove callback changed; the contexts are rebuilt when that changes.
+    /// Whether the server's session cache reports its changes, after the new-session or
+    /// remove callback changed.
     fn update_session_events(&self) {
-        let mut g = self.lock();
-        let on = g.new_session_cb.is_some() || g.remove_cb.is_some();
-        if g.hooks.session_events != on {
-            g.hooks.session_events = on;
-            g.built = None;
-            g.variants.clear();
+        let g = self.lock();
+        if let Some(r) = &g.resumption {
+            r.set_events(g.session_events());
         }
+    }
+}
+
+impl CtxInner {
+    /// The server's resumption state, made on first use with the current cache size and
+    /// callbacks.
+    fn resumption(&mut self) -> Result<ServerResumption, Error> {
+        if let Some(r) = &self.resumption {
+            return Ok(r.clone());
+        }
+        let r = ServerResumption::new(self.settings.cache_limit().unwrap_or(1))?;
+        r.set_events(self.session_events());
+        self.resumption = Some(r.clone());
+        Ok(r)
+    }
+
+    /// Where the cache's events go: to this SSL_CTX while it has a new-session or remove
+    /// callback.
+    fn session_events(&self) -> Option<ServerSessionCallback> {
+        (self.new_session_cb.is_some() || self.remove_cb.is_some())
+            .then(|| crate::callbacks::session_events(self.hooks.owner))
     }
 }
 
@@ -429,6 +460,7 @@ ffi_fn! {
                 settings: Settings::default(),
                 hooks: Hooks::default(),
                 built: None,
+                resumption: None,
                 variants: Vec::new(),
                 ex_data: BTreeMap::new(),
                 new_session_cb: None,
@@ -1084,6 +1116,11 @@ ffi_fn! {
                 }
                 let old = c.lock().settings.cache_size.unwrap_or(SESSION_CACHE_MAX_SIZE_DEFAULT);
                 c.change(|s| s.cache_size = Some(larg));
+                // The SSL_CTX's one cache keeps its sessions under the new limit.
+                let g = c.lock();
+                if let (Some(r), Some(n)) = (&g.resumption, g.settings.cache_limit()) {
+                    r.set_cache_size(n);
+                }
                 old
             }
             SSL_CTRL_GET_SESS_CACHE_SIZE => {

@@ -172,10 +172,6 @@
 //!   OpenSSL records `X509_V_ERR_UNSPECIFIED` (1) and sends internal_error (80).
 //! * After a TLS 1.3 resumption the server sends two tickets (OpenSSL: one), so a client's
 //!   new-session callback runs twice.
-//! * An ALPN callback that refuses a ClientHello offering a session of the server's cache
-//!   (a fatal alert): OpenSSL has already looked the session up and removes it from the
-//!   cache, as after any fatal alert; hs's server has not (rustls looks it up once the
-//!   callback has answered) and keeps it.
 //! * TLS 1.3 with `SSL_OP_NO_TICKET` and `SSL_SESS_CACHE_OFF` on the server: OpenSSL's
 //!   server still sends a (stateful) ticket that can never be resumed, so a client's
 //!   new-session callback runs; hs's server sends none.
@@ -199,16 +195,15 @@
 //!   server also caches the session by session ID, so its new-session callback runs once
 //!   per full handshake (OpenSSL: never, it gives no session ID with a ticket); a TLS 1.3
 //!   stateful session used for a resumption is removed (single use, remove callback),
-//!   where OpenSSL keeps it unless early data is enabled; changing an `SSL_CTX` setting,
-//!   or setting its first new-session / remove callback, starts a new, empty cache (the
-//!   sessions of the old one go through the remove callback only at `SSL_CTX_free`, which
-//!   flushes every session still cached through it, oldest first, as OpenSSL's does). The sessions these callbacks get answer
+//!   where OpenSSL keeps it unless early data is enabled. As in OpenSSL, an `SSL_CTX` has
+//!   one cache and one set of ticket keys, kept through changes of its settings and shared
+//!   by its `SSL`s whatever their own settings; `SSL_CTX_free` flushes every session still
+//!   cached through the remove callback, oldest first. The sessions these callbacks get answer
 //!   `SSL_SESSION_get_id` (the 32-byte id), `SSL_SESSION_get_protocol_version` and
 //!   `SSL_SESSION_is_resumable` (1); a client session's id has length 0 (rustls does not
 //!   expose it).
-//! * `SSL_CTX_sess_get_cache_size` reports OpenSSL's default 20480 until
-//!   `SSL_CTX_sess_set_cache_size` is called, while hs's server cache then holds 256
-//!   sessions; a size of 0 (OpenSSL: no limit) means 20480.
+//! * A session cache size of 0 (`SSL_CTX_sess_set_cache_size`; OpenSSL: no limit) means
+//!   OpenSSL's default, 20480 sessions.
 //! * A client session is resumed by an `SSL` of any `SSL_CTX` that trusts the same
 //!   certificates and presents the same client certificate (or none) as the one that made it
 //!   — so a program that makes an `SSL_CTX` per connection, as curl does, resumes; OpenSSL

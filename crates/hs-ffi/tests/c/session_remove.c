@@ -11,6 +11,9 @@
  *   sessions are bad (SSL_free(3)), on the client and in the server's cache;
  * - TLS 1.2 with session IDs, a fatal alert after the handshake: the session is forgotten
  *   on both sides;
+ * - TLS 1.2 with session IDs and TLS 1.3 with stateful tickets, an ALPN callback refusing
+ *   a ClientHello that offers a cached session: the server has looked the session up when
+ *   the callback answers, and its fatal alert removes it from the cache;
  * - for diagnostics only (stderr): TLS 1.2 with tickets, where OpenSSL's server caches
  *   nothing (no session ID) and hs's (rustls') also caches the session by ID, and TLS 1.3
  *   with stateless tickets, where OpenSSL calls a server's new-session callback per ticket
@@ -112,6 +115,32 @@ static int handshake_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL 
     ERR_clear_error();
     if (!(cdone && sdone)) { puts("handshake failed"); return 1; }
     return 0;
+}
+
+/* As handshake_pair, for a handshake that must fail: prints each side's error; 1 if it
+ * did not fail. */
+static int handshake_pair_fails(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL **cp, SSL **sp)
+{
+    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
+    BIO *cb, *sb;
+    *cp = c;
+    *sp = s;
+    if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
+    SSL_set_bio(c, cb, cb);
+    SSL_set_bio(s, sb, sb);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    SSL_set_tlsext_host_name(c, "localhost");
+    if (offer) SSL_set_session(c, offer);
+    int cr = -1, sr = -1;
+    for (int i = 0; i < 20; i++) {
+        cr = SSL_do_handshake(c);
+        sr = SSL_do_handshake(s);
+        if (SSL_get_error(c, cr) == SSL_ERROR_SSL && SSL_get_error(s, sr) == SSL_ERROR_SSL) break;
+    }
+    printf("  client error=%d server error=%d\n", SSL_get_error(c, cr), SSL_get_error(s, sr));
+    ERR_clear_error();
+    return cr == 1 || sr == 1;
 }
 
 static int connect_closing(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_SESSION **got, int close)
@@ -343,6 +372,40 @@ static int tls12_fatal_alert(const char *ca, const char *chain, const char *key)
     return 0;
 }
 
+static int refuse_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                       const unsigned char *in, unsigned int inlen, void *arg)
+{
+    (void)ssl; (void)out; (void)outlen; (void)in; (void)inlen; (void)arg;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+/* An ALPN callback refuses the handshake (no_application_protocol) after the server has
+ * looked up the session the ClientHello offers: OpenSSL's fatal alert removes it from the
+ * cache (remove callback), and the client that reads the alert no longer offers it. */
+static int alpn_refused(const char *ca, const char *chain, const char *key, long version)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, version, &cctx, &sctx)) return 1;
+    SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    printf("== %s, an ALPN callback refuses a ClientHello offering a cached session\n",
+           version == TLS1_2_VERSION ? "TLS 1.2, session IDs" : "TLS 1.3, stateful tickets");
+    SSL_SESSION *sess = NULL;
+    puts("- full handshake");
+    if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    puts("- offering it with ALPN; the server's ALPN callback refuses");
+    SSL_CTX_set_alpn_protos(cctx, (const unsigned char *)"\x02h2", 3);
+    SSL_CTX_set_alpn_select_cb(sctx, refuse_alpn, NULL);
+    SSL *c, *s;
+    if (handshake_pair_fails(cctx, sctx, sess, &c, &s)) return 1;
+    printf("  client session resumable=%d\n", SSL_SESSION_is_resumable(sess));
+    SSL_free(c);
+    SSL_free(s);
+    SSL_SESSION_free(sess);
+    printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
+    teardown(cctx, sctx, version == TLS1_2_VERSION);
+    return 0;
+}
+
 static int tls12_tickets(const char *ca, const char *chain, const char *key)
 {
     SSL_CTX *cctx, *sctx;
@@ -378,6 +441,8 @@ int main(int argc, char **argv)
     if (tls13_stateful(argv[1], argv[2], argv[3])) return 1;
     if (tls12_free_without_shutdown(argv[1], argv[2], argv[3])) return 1;
     if (tls12_fatal_alert(argv[1], argv[2], argv[3])) return 1;
+    if (alpn_refused(argv[1], argv[2], argv[3], TLS1_2_VERSION)) return 1;
+    if (alpn_refused(argv[1], argv[2], argv[3], TLS1_3_VERSION)) return 1;
     if (tls12_tickets(argv[1], argv[2], argv[3])) return 1;
     if (tls13_tickets(argv[1], argv[2], argv[3])) return 1;
     return 0;
