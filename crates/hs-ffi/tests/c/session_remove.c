@@ -92,9 +92,9 @@ static int connect_once(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION **offer, SSL_S
     return connect_closing(cctx, sctx, offer, got, CLOSE_BOTH);
 }
 
-/* A client (offering `offer`, if any) and a server over a BIO pair, through the handshake;
- * 1 if it failed. */
-static int handshake_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL **cp, SSL **sp)
+/* A client (offering `offer`, if any) and a server over a BIO pair, before their
+ * handshake; 1 if the pair could not be made. */
+static int new_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL **cp, SSL **sp)
 {
     SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
     BIO *cb, *sb;
@@ -107,6 +107,14 @@ static int handshake_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL 
     SSL_set_accept_state(s);
     SSL_set_tlsext_host_name(c, "localhost");
     if (offer) SSL_set_session(c, offer);
+    return 0;
+}
+
+/* new_pair, then through the handshake; 1 if it failed. */
+static int handshake_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL **cp, SSL **sp)
+{
+    if (new_pair(cctx, sctx, offer, cp, sp)) return 1;
+    SSL *c = *cp, *s = *sp;
     int cdone = 0, sdone = 0;
     for (int i = 0; i < 20 && !(cdone && sdone); i++) {
         if (!cdone) cdone = SSL_do_handshake(c) == 1;
@@ -117,21 +125,12 @@ static int handshake_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL 
     return 0;
 }
 
-/* As handshake_pair, for a handshake that must fail: prints each side's error; 1 if it
- * did not fail. */
+/* new_pair, then a handshake that must fail: prints each side's error; 1 if it did not
+ * fail. */
 static int handshake_pair_fails(SSL_CTX *cctx, SSL_CTX *sctx, SSL_SESSION *offer, SSL **cp, SSL **sp)
 {
-    SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
-    BIO *cb, *sb;
-    *cp = c;
-    *sp = s;
-    if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) return 1;
-    SSL_set_bio(c, cb, cb);
-    SSL_set_bio(s, sb, sb);
-    SSL_set_connect_state(c);
-    SSL_set_accept_state(s);
-    SSL_set_tlsext_host_name(c, "localhost");
-    if (offer) SSL_set_session(c, offer);
+    if (new_pair(cctx, sctx, offer, cp, sp)) return 1;
+    SSL *c = *cp, *s = *sp;
     int cr = -1, sr = -1;
     for (int i = 0; i < 20; i++) {
         cr = SSL_do_handshake(c);
