@@ -4,7 +4,7 @@
 //! entry is its session.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -172,18 +172,37 @@ pub(crate) struct NotifyingCache {
 
 #[derive(Default)]
 struct Data {
-    sessions: HashMap<Vec<u8>, Vec<u8>>,
-    /// Ids, oldest first.
-    order: VecDeque<Vec<u8>>,
+    /// Sessions by id, with the number of their insertion.
+    sessions: HashMap<Vec<u8>, (u64, Vec<u8>)>,
+    /// Ids by insertion number, the oldest first: a session taken out of a large cache
+    /// (a TLS 1.3 session used once) leaves without a search through the others.
+    order: BTreeMap<u64, Vec<u8>>,
+    inserted: u64,
 }
 
 impl Data {
-    fn forget(&mut self, key: &[u8]) -> Option<Vec<u8>> {
-        let value = self.sessions.remove(key)?;
-        if let Some(i) = self.order.iter().position(|k| k == key) {
-            self.order.remove(i);
+    /// Stores a session; one stored again under its id keeps its place in the order.
+    fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        if let Some(entry) = self.sessions.get_mut(&key) {
+            entry.1 = value;
+            return;
         }
+        let n = self.inserted;
+        self.inserted += 1;
+        self.order.insert(n, key.clone());
+        self.sessions.insert(key, (n, value));
+    }
+
+    fn forget(&mut self, key: &[u8]) -> Option<Vec<u8>> {
+        let (n, value) = self.sessions.remove(key)?;
+        self.order.remove(&n);
         Some(value)
+    }
+
+    fn evict_oldest(&mut self) -> Option<Vec<u8>> {
+        let (_, key) = self.order.pop_first()?;
+        self.sessions.remove(&key);
+        Some(key)
     }
 }
 
@@ -224,15 +243,12 @@ impl StoresServerSessions for NotifyingCache {
         let mut evicted = Vec::new();
         {
             let mut d = self.lock();
-            if d.sessions.insert(key.clone(), value).is_none() {
-                d.order.push_back(key.clone());
-            }
+            d.insert(key.clone(), value);
             let limit = self.limit.load(Ordering::Relaxed);
             while d.sessions.len() > limit {
-                let Some(oldest) = d.order.pop_front() else {
+                let Some(oldest) = d.evict_oldest() else {
                     break;
                 };
-                d.sessions.remove(&oldest);
                 evicted.push(oldest);
             }
         }
@@ -246,7 +262,10 @@ impl StoresServerSessions for NotifyingCache {
     }
 
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.lock().sessions.get(key).cloned()
+        self.lock()
+            .sessions
+            .get(key)
+            .map(|(_, value)| value.clone())
     }
 
     fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
@@ -313,6 +332,25 @@ mod tests {
         let (_, key) = super::recording(|| cache.get(&[9]));
         assert_eq!(key, None);
         assert_eq!(*log.lock().unwrap(), ["+1", "+2", "-1", "+3"]);
+    }
+
+    #[test]
+    fn sessions_taken_out_or_stored_again_leave_the_others_in_order() {
+        let (cache, log) = recording(3);
+        for k in 1..=3u8 {
+            cache.put(vec![k], vec![k]);
+        }
+        assert_eq!(cache.take(&[2]), Some(vec![2]));
+        cache.put(vec![3], vec![30]); // stored again: keeps its place
+        cache.put(vec![4], vec![4]);
+        cache.put(vec![5], vec![5]); // evicts 1
+        cache.put(vec![6], vec![6]); // evicts 3
+        assert_eq!(cache.get(&[3]), None);
+        assert_eq!(cache.get(&[4]), Some(vec![4]));
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["+1", "+2", "+3", "-2", "+3", "+4", "-1", "+5", "-3", "+6"]
+        );
     }
 
     #[test]
