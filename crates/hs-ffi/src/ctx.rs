@@ -945,8 +945,9 @@ ffi_fn! {
 }
 
 ffi_fn! {
-    /// `SSL_CTX_set_session_id_context` (recorded: rustls binds sessions to the context
-    /// that issued them).
+    /// `SSL_CTX_set_session_id_context`. Sessions cached under another id context no
+    /// longer resume, as in OpenSSL: a new id context starts a new cache and ticket keys
+    /// (what the old cache held still goes through the remove callback at `SSL_CTX_free`).
     fn SSL_CTX_set_session_id_context(ctx: *mut SslCtx, sid: *const u8, len: c_uint) -> c_int = 0; {
         let Some(c) = obj(ctx) else { return 0 };
         if len > 32 {
@@ -954,7 +955,10 @@ ffi_fn! {
             return 0;
         }
         let Some(d) = bytes(sid, len as usize) else { return 0 };
-        c.change(|s| s.sid_ctx = d.to_vec());
+        if c.lock().settings.sid_ctx != d {
+            c.lock().resumption = None;
+            c.change(|s| s.sid_ctx = d.to_vec());
+        }
         1
     }
 }

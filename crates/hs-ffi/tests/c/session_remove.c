@@ -11,6 +11,8 @@
  *   sessions are bad (SSL_free(3)), on the client and in the server's cache;
  * - TLS 1.2 with session IDs, a fatal alert after the handshake: the session is forgotten
  *   on both sides;
+ * - TLS 1.2 with session IDs, the SSL_CTX's settings changed after its first handshakes: its
+ *   cache keeps resuming, until a new session id context;
  * - TLS 1.2 with session IDs and TLS 1.3 with stateful tickets, an ALPN callback refusing
  *   a ClientHello that offers a cached session: the server has looked the session up when
  *   the callback answers, and its fatal alert removes it from the cache;
@@ -371,6 +373,32 @@ static int tls12_fatal_alert(const char *ca, const char *chain, const char *key)
     return 0;
 }
 
+/* An SSL_CTX keeps its cache through changes of its settings, and its sessions resume
+ * only under the session id context they were made in. TLS 1.2 with session IDs. */
+static int tls12_settings_changed(const char *ca, const char *chain, const char *key)
+{
+    SSL_CTX *cctx, *sctx;
+    if (setup(ca, chain, key, TLS1_2_VERSION, &cctx, &sctx)) return 1;
+    SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    puts("== TLS 1.2, session IDs, settings changed after the first handshake");
+    SSL_SESSION *sess = NULL;
+    puts("- full handshake");
+    if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    puts("- SSL_OP_CIPHER_SERVER_PREFERENCE set: the session resumes");
+    SSL_CTX_set_options(sctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    puts("- the same session id context again: the session resumes");
+    SSL_CTX_set_session_id_context(sctx, (const unsigned char *)"hs", 2);
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    puts("- another session id context: a full handshake");
+    SSL_CTX_set_session_id_context(sctx, (const unsigned char *)"other", 5);
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    SSL_SESSION_free(sess);
+    printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
+    teardown(cctx, sctx, 1);
+    return 0;
+}
+
 static int refuse_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                        const unsigned char *in, unsigned int inlen, void *arg)
 {
@@ -440,6 +468,7 @@ int main(int argc, char **argv)
     if (tls13_stateful(argv[1], argv[2], argv[3])) return 1;
     if (tls12_free_without_shutdown(argv[1], argv[2], argv[3])) return 1;
     if (tls12_fatal_alert(argv[1], argv[2], argv[3])) return 1;
+    if (tls12_settings_changed(argv[1], argv[2], argv[3])) return 1;
     if (alpn_refused(argv[1], argv[2], argv[3], TLS1_2_VERSION)) return 1;
     if (alpn_refused(argv[1], argv[2], argv[3], TLS1_3_VERSION)) return 1;
     if (tls12_tickets(argv[1], argv[2], argv[3])) return 1;
