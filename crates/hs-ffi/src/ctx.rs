@@ -87,7 +87,7 @@ pub(crate) struct Settings {
     pub(crate) groups: Option<Vec<String>>,
     pub(crate) alpn: Vec<Vec<u8>>,
     pub(crate) cache_mode: c_long,
-    /// `SSL_CTX_sess_set_cache_size`, if called (until then hs-core's default applies).
+    /// `SSL_CTX_sess_set_cache_size`, if called (until then OpenSSL's default applies).
     pub(crate) cache_size: Option<c_long>,
     pub(crate) timeout: c_long,
     pub(crate) sid_ctx: Vec<u8>,
