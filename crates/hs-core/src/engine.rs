@@ -761,16 +761,13 @@ impl Ssl {
             if tickets {
                 return None;
             }
-            offer
-                .psk_identities
-                .into_iter()
-                .find(|id| cache.holds(id))?
+            offer.psk_identities.into_iter().find(|id| cache.holds(id))
         } else if offer.ticket && tickets {
             return None;
         } else {
-            offer.session_id
+            Some(offer.session_id).filter(|id| !id.is_empty() && cache.holds(id))
         };
-        (!key.is_empty() && cache.holds(&key)).then(|| SessionKey::from_vec(key))
+        key.map(SessionKey::from_vec)
     }
 
     /// A failure before the server answered: the error as OpenSSL names it, and its alert

@@ -400,6 +400,15 @@ impl SslCtx {
         self.counters[which].fetch_add(1, Ordering::Relaxed);
     }
 
+    /// The cache's limit after a change of its size or mode: the SSL_CTX's one cache keeps
+    /// its sessions under the new limit.
+    fn sync_cache_limit(&self) {
+        let g = self.lock();
+        if let (Some(r), Some(n)) = (&g.resumption, g.settings.cache_limit()) {
+            r.set_cache_size(n);
+        }
+    }
+
     /// Whether the server's session cache reports its changes, after the new-session or
     /// remove callback changed.
     fn update_session_events(&self) {
@@ -1111,6 +1120,7 @@ ffi_fn! {
             SSL_CTRL_SET_SESS_CACHE_MODE => {
                 let old = c.lock().settings.cache_mode;
                 c.change(|s| s.cache_mode = larg);
+                c.sync_cache_limit();
                 old
             }
             SSL_CTRL_GET_SESS_CACHE_MODE => c.lock().settings.cache_mode,
@@ -1120,11 +1130,7 @@ ffi_fn! {
                 }
                 let old = c.lock().settings.cache_size.unwrap_or(SESSION_CACHE_MAX_SIZE_DEFAULT);
                 c.change(|s| s.cache_size = Some(larg));
-                // The SSL_CTX's one cache keeps its sessions under the new limit.
-                let g = c.lock();
-                if let (Some(r), Some(n)) = (&g.resumption, g.settings.cache_limit()) {
-                    r.set_cache_size(n);
-                }
+                c.sync_cache_limit();
                 old
             }
             SSL_CTRL_GET_SESS_CACHE_SIZE => {

@@ -12,7 +12,7 @@
  * - TLS 1.2 with session IDs, a fatal alert after the handshake: the session is forgotten
  *   on both sides;
  * - TLS 1.2 with session IDs, the SSL_CTX's settings changed after its first handshakes: its
- *   cache keeps resuming, until a new session id context;
+ *   cache (turned on late) keeps resuming, until a new session id context;
  * - TLS 1.2 with session IDs and TLS 1.3 with stateful tickets, an ALPN callback refusing
  *   a ClientHello that offers a cached session: the server has looked the session up when
  *   the callback answers, and its fatal alert removes it from the cache;
@@ -382,8 +382,13 @@ static int tls12_settings_changed(const char *ca, const char *chain, const char 
     SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
     puts("== TLS 1.2, session IDs, settings changed after the first handshake");
     SSL_SESSION *sess = NULL;
-    puts("- full handshake");
+    puts("- the server's cache off: a full handshake caches nothing");
+    SSL_CTX_set_session_cache_mode(sctx, SSL_SESS_CACHE_OFF);
+    if (connect_once(cctx, sctx, NULL, NULL)) return 1;
+    puts("- the cache on: two full handshakes, both sessions cached");
+    SSL_CTX_set_session_cache_mode(sctx, SSL_SESS_CACHE_SERVER);
     if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    if (connect_once(cctx, sctx, NULL, NULL)) return 1;
     puts("- SSL_OP_CIPHER_SERVER_PREFERENCE set: the session resumes");
     SSL_CTX_set_options(sctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
     if (connect_once(cctx, sctx, &sess, NULL)) return 1;
