@@ -9,8 +9,8 @@
 //! their standard input, answered with each side's CPU time on their standard output). Each
 //! case is measured by [`interleave_batches`]: rounds in which each build runs a batch of
 //! about 25 ms (one command), the builds in turns, each figure the median of its rounds — so
-//! a slow phase of the machine falls on both builds alike. `HS_BENCH_QUICK=1` runs
-//! [`Settings::QUICK`].
+//! a slow phase of the machine falls on both builds alike. Both run on one CPU, the one the
+//! bench starts on ([`pin_to_one_cpu`]). `HS_BENCH_QUICK=1` runs [`Settings::QUICK`].
 //! Fails, naming the cause, when a variable is unset or a program fails (a handshake that
 //! negotiated anything but the version, cipher and group asked for is a failure).
 
@@ -25,6 +25,22 @@ use hs_benches::drive::SideTimes;
 use hs_benches::interleave::{interleave_batches, Batch, Settings};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::Report;
+
+/// Keeps this thread, and so the programs it starts (and their reader threads), on the CPU
+/// it is on now. The two builds take turns, so they never wait for each other; on one CPU
+/// neither gets a core the other does not. Left to the scheduler, each program kept to a core
+/// of its own for the whole run, and on this shared VM the two cores' speeds differ from one
+/// phase to the next: four back-to-back runs of this bench gave the full TLS 1.2 server's
+/// hs/OpenSSL as 2.35 and 2.38 pinned, 2.50 and 2.30 not (the TLS 1.3 server's 2.58 and
+/// 2.52, 2.47 and 2.68), with OpenSSL's server at 172-182 us a handshake pinned, 192-213 not.
+fn pin_to_one_cpu() -> Result<usize, String> {
+    let cpu = rustix::thread::sched_getcpu();
+    let mut set = rustix::thread::CpuSet::new();
+    set.set(cpu);
+    rustix::thread::sched_setaffinity(None, &set)
+        .map_err(|e| format!("cannot keep the C programs on CPU {cpu}: {e}"))?;
+    Ok(cpu)
+}
 
 fn program(var: &str) -> Result<PathBuf, String> {
     let path = std::env::var_os(var).map(PathBuf::from).ok_or_else(|| {
@@ -187,6 +203,8 @@ fn run() -> Result<(), String> {
     } else {
         FULL
     };
+    let cpu = pin_to_one_cpu()?;
+    println!("c_handshake: both programs on CPU {cpu}");
     let mut openssl = Program::start("openssl", &openssl_exe, &paths)?;
     let mut hs = Program::start("hs (hs-ffi)", &hs_exe, &paths)?;
     let mut report = Report { figures: vec![] };

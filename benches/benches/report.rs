@@ -118,8 +118,8 @@ fn run() -> Result<(), String> {
          TLS 1.3 tickets, timed) and every handshake checked to have negotiated exactly that and \
          to have resumed. Each side's time is its thread's CPU time inside its own SSL calls, less \
          the clock's own cost, as in the Rust benches. Both builds run at once as processes that \
-         handshake when told to, and take turns like the throughput rows (60 rounds of a 25 ms \
-         batch each); each figure is the median of its rounds."
+         handshake when told to, both kept on one CPU, and take turns like the throughput rows \
+         (60 rounds of a 25 ms batch each); each figure is the median of its rounds."
             .to_owned(),
     ];
     print!("{}", report.render_table());

@@ -4,10 +4,11 @@
 //! cases, the program's command and reply lines, how long to measure, and the report
 //! figures with `hs` (through hs-ffi) and `openssl` filled, `rustls` and `floor` empty.
 //!
-//! Both builds run at once, each a process that handshakes when told to: the bench asks them
-//! in turns for a batch at a time, through [`crate::interleave::interleave_batches`], as the
-//! `interleaved` bench takes turns between implementations in one process. The C path is
-//! also where OpenSSL's resumption figures come from (see [`crate::cases::Case::openssl_runs`]).
+//! Both builds run at once on one CPU, each a process that handshakes when told to: the bench
+//! asks them in turns for a batch at a time, through
+//! [`crate::interleave::interleave_batches`], as the `interleaved` bench takes turns between
+//! implementations in one process. The C path is also where OpenSSL's resumption figures come
+//! from (see [`crate::cases::Case::openssl_runs`]).
 
 use std::time::Duration;
 
