@@ -195,7 +195,10 @@
 //!   server also caches the session by session ID, so its new-session callback runs once
 //!   per full handshake (OpenSSL: never, it gives no session ID with a ticket); a TLS 1.3
 //!   stateful session used for a resumption is removed (single use, remove callback),
-//!   where OpenSSL keeps it unless early data is enabled. As in OpenSSL, an `SSL_CTX` has
+//!   where OpenSSL keeps it unless early data is enabled; when an ALPN callback refuses a
+//!   ClientHello that offers a ticket (TLS 1.2, or TLS 1.3 stateless), OpenSSL's remove
+//!   callback gets the ticket's session and hs's is not called (a refused cached session
+//!   is removed in both). As in OpenSSL, an `SSL_CTX` has
 //!   one cache and one set of ticket keys, kept through changes of its settings and shared
 //!   by its `SSL`s whatever their own settings; `SSL_CTX_free` flushes every session still
 //!   cached through the remove callback, oldest first. The sessions these callbacks get answer
