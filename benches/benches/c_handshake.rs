@@ -28,11 +28,12 @@ use hs_benches::report::Report;
 
 /// Keeps this thread, and so the programs it starts (and their reader threads), on the CPU
 /// it is on now. The two builds take turns, so they never wait for each other; on one CPU
-/// neither gets a core the other does not. Left to the scheduler, each program kept to a core
-/// of its own for the whole run, and on this shared VM the two cores' speeds differ from one
-/// phase to the next: four back-to-back runs of this bench gave the full TLS 1.2 server's
-/// hs/OpenSSL as 2.35 and 2.38 pinned, 2.50 and 2.30 not (the TLS 1.3 server's 2.58 and
-/// 2.52, 2.47 and 2.68), with OpenSSL's server at 172-182 us a handshake pinned, 192-213 not.
+/// neither gets a core the other does not. Left to the scheduler, a program's speed could
+/// stay apart from the other's for a whole case (on this shared VM the two cores' speeds
+/// differ from one phase to the next): four back-to-back runs of this bench gave the full
+/// TLS 1.2 server's hs/OpenSSL as 2.35 and 2.38 pinned, 2.50 and 2.30 not (the TLS 1.3
+/// server's 2.58 and 2.52, 2.47 and 2.68), with OpenSSL's server at 172-182 us a handshake
+/// pinned, 192-213 not.
 fn pin_to_one_cpu() -> Result<usize, String> {
     let cpu = rustix::thread::sched_getcpu();
     let mut set = rustix::thread::CpuSet::new();
