@@ -677,9 +677,7 @@ impl ContextBuilder {
             if !self.no_tickets {
                 server.ticketer = match &self.server_resumption {
                     Some(shared) => shared.ticketer.clone(),
-                    None => aws_lc_rs::Ticketer::new().map_err(|e| {
-                        Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}"))
-                    })?,
+                    None => crate::server_cache::new_ticketer()?,
                 };
             }
             server.send_tls13_tickets = if self.no_tickets && cache == 0 {

@@ -131,11 +131,9 @@ impl ServerResumption {
     /// A cache of `cache_size` sessions (at least one) with no events callback, and new
     /// ticket keys.
     pub fn new(cache_size: usize) -> Result<ServerResumption, Error> {
-        let ticketer = aws_lc_rs::Ticketer::new()
-            .map_err(|e| Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}")))?;
         Ok(ServerResumption {
             cache: NotifyingCache::new(cache_size, None),
-            ticketer,
+            ticketer: new_ticketer()?,
         })
     }
 
@@ -157,6 +155,12 @@ impl fmt::Debug for ServerResumption {
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
+}
+
+/// New ticket keys (rustls' rotating aws-lc ticketer).
+pub(crate) fn new_ticketer() -> Result<Arc<dyn ProducesTickets>, Error> {
+    aws_lc_rs::Ticketer::new()
+        .map_err(|e| Error::config(Reason::SSL_R_INTERNAL_ERROR, format!("ticketer: {e}")))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
