@@ -2,7 +2,8 @@
 //! `handshake` bench (same cases, same drivers, same per-side CPU time), but hs, raw rustls,
 //! OpenSSL and the crypto floor run in alternating short batches and each figure is the
 //! median of its rounds ([`hs_benches::interleave`]), so that a slow phase of the machine
-//! cannot tilt a ratio towards one implementation. Criterion's group measures the same
+//! cannot tilt a ratio towards one implementation; the rounds come from [`INSTANCES`] fresh
+//! set-ups of each case, pooled. Criterion's group measures the same
 //! handshakes one implementation after the other, for its plots. Writes
 //! `target/hs-bench/interleaved.json`, figures named `<case>/<side>`.
 //!
@@ -22,9 +23,10 @@ use common::openssl_side::OpensslBench;
 use hs_benches::cases::Case;
 use hs_benches::drive::{timed, HsBench, RustlsBench, Side, SideTimes};
 use hs_benches::floor::Floor;
-use hs_benches::interleave::{interleave, Handshake, Settings};
+use hs_benches::interleave::{interleave_rounds, medians, Handshake, Settings};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::{Better, Figure, Report};
+use hs_benches::turns;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -34,33 +36,42 @@ fn rate(t: Option<&SideTimes>, side: Side) -> Option<f64> {
     (secs > 0.0).then(|| 1.0 / secs)
 }
 
+/// How many times each case's implementations are set up afresh, each set measured for an
+/// equal share of the rounds. The same code measured in two set-ups of one process can
+/// differ by 2 % (where its allocations land, what they share cache sets with), as much as
+/// the differences the targets are about; the rounds of four set-ups pooled keep one
+/// set-up's luck out of the figure.
+const INSTANCES: usize = 4;
+
+/// [`INSTANCES`] when each gets at least one whole cycle of turns, else one (`--quick`).
+fn instances(settings: Settings) -> usize {
+    if settings.rounds >= INSTANCES * turns::ORDERS.len() {
+        INSTANCES
+    } else {
+        1
+    }
+}
+
 fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, String> {
     let name = case.name();
-    let mut hs = HsBench::new(case, pki).map_err(|e| format!("{name}: {e}"))?;
-    let mut rustls = RustlsBench::new(case, pki).map_err(|e| format!("{name}: {e}"))?;
-    let openssl = if case.openssl_runs() {
-        Some(OpensslBench::new(case, pki).map_err(|e| format!("{name}: openssl: {e}"))?)
-    } else {
-        None
+    let instances = instances(settings);
+    let share = Settings {
+        rounds: settings.rounds / instances,
+        ..settings
     };
-    let floor = Floor::new(case).map_err(|e| format!("{name}: floor: {e}"))?;
-    let mut impls: Vec<Handshake<'_>> = vec![
-        Box::new(|t: &mut SideTimes| hs.handshake(t).map(drop)),
-        Box::new(|t: &mut SideTimes| rustls.handshake(t).map(drop)),
-    ];
-    if let Some(o) = &openssl {
-        impls.push(Box::new(|t: &mut SideTimes| o.handshake(t).map(drop)));
+    let mut pooled: Vec<Vec<SideTimes>> = Vec::new();
+    for _ in 0..instances {
+        let rounds = measure_instance(case, pki, share).map_err(|e| format!("{name}: {e}"))?;
+        pooled.resize_with(rounds.len(), Vec::new);
+        for (all, more) in pooled.iter_mut().zip(rounds) {
+            all.extend(more);
+        }
     }
-    // The floor comes last: `interleave` has the first three take turns.
-    if let Some(f) = &floor {
-        impls.push(Box::new(|t: &mut SideTimes| {
-            timed(&mut t.client, || f.client())?;
-            timed(&mut t.server, || f.server())
-        }));
-    }
-    let medians = interleave(&mut impls, settings).map_err(|e| format!("{name}: {e}"))?;
-    let openssl_at = openssl.is_some().then_some(2);
-    let floor_at = floor.is_some().then(|| impls.len() - 1);
+    let medians = medians(&pooled);
+    let openssl_at = case.openssl_runs().then_some(2);
+    // The floor, where a case has one, is the last implementation measured.
+    let floor_at =
+        (medians.len() > 2 + usize::from(case.openssl_runs())).then(|| medians.len() - 1);
     Ok(Side::BOTH
         .into_iter()
         .map(|side| Figure {
@@ -75,6 +86,38 @@ fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, St
         .collect())
 }
 
+/// One set-up of the case's implementations, measured in interleaved rounds: per
+/// implementation (hs, rustls, then OpenSSL and the floor where they run), its rounds.
+fn measure_instance(
+    case: &Case,
+    pki: &Pki,
+    settings: Settings,
+) -> Result<Vec<Vec<SideTimes>>, String> {
+    let mut hs = HsBench::new(case, pki)?;
+    let mut rustls = RustlsBench::new(case, pki)?;
+    let openssl = if case.openssl_runs() {
+        Some(OpensslBench::new(case, pki).map_err(|e| format!("openssl: {e}"))?)
+    } else {
+        None
+    };
+    let floor = Floor::new(case).map_err(|e| format!("floor: {e}"))?;
+    let mut impls: Vec<Handshake<'_>> = vec![
+        Box::new(|t: &mut SideTimes| hs.handshake(t).map(drop)),
+        Box::new(|t: &mut SideTimes| rustls.handshake(t).map(drop)),
+    ];
+    if let Some(o) = &openssl {
+        impls.push(Box::new(|t: &mut SideTimes| o.handshake(t).map(drop)));
+    }
+    // The floor comes last: `interleave` has the first three take turns.
+    if let Some(f) = &floor {
+        impls.push(Box::new(|t: &mut SideTimes| {
+            timed(&mut t.client, || f.client())?;
+            timed(&mut t.server, || f.server())
+        }));
+    }
+    interleave_rounds(&mut impls, settings)
+}
+
 fn main() -> Result<(), BoxError> {
     let settings = if hs_benches::quick() {
         Settings::QUICK
@@ -82,8 +125,10 @@ fn main() -> Result<(), BoxError> {
         Settings::FULL
     };
     println!(
-        "interleaved: {} rounds of {:?} batches per implementation and case",
-        settings.rounds, settings.batch
+        "interleaved: {} rounds of {:?} batches per implementation and case, from {} set-ups",
+        settings.rounds,
+        settings.batch,
+        instances(settings)
     );
     let pkis = CertKind::ALL
         .into_iter()

@@ -56,11 +56,20 @@ pub fn interleave(
     impls: &mut [Handshake<'_>],
     settings: Settings,
 ) -> Result<Vec<SideTimes>, String> {
+    Ok(medians(&interleave_rounds(impls, settings)?))
+}
+
+/// [`interleave`]'s measurements before the medians are taken: each implementation's time
+/// per handshake in each round, so that the rounds of several runs can be pooled.
+pub fn interleave_rounds(
+    impls: &mut [Handshake<'_>],
+    settings: Settings,
+) -> Result<Vec<Vec<SideTimes>>, String> {
     let mut batches: Vec<Batch<'_>> = impls
         .iter_mut()
         .map(|h| -> Batch<'_> { Box::new(move |n, t| (0..n).try_for_each(|_| h(t))) })
         .collect();
-    interleave_batches(&mut batches, settings)
+    rounds_of_batches(&mut batches, settings)
 }
 
 /// [`interleave`] for implementations that run a batch at a time.
@@ -68,6 +77,19 @@ pub fn interleave_batches(
     impls: &mut [Batch<'_>],
     settings: Settings,
 ) -> Result<Vec<SideTimes>, String> {
+    Ok(medians(&rounds_of_batches(impls, settings)?))
+}
+
+/// Each implementation's median round (each side on its own), from per-implementation
+/// lists of rounds as [`interleave_rounds`] returns them.
+pub fn medians(rounds: &[Vec<SideTimes>]) -> Vec<SideTimes> {
+    rounds.iter().map(|r| median(r)).collect()
+}
+
+fn rounds_of_batches(
+    impls: &mut [Batch<'_>],
+    settings: Settings,
+) -> Result<Vec<Vec<SideTimes>>, String> {
     let mut sizes = Vec::with_capacity(impls.len());
     for b in impls.iter_mut() {
         b(1, &mut SideTimes::default())?;
@@ -85,7 +107,7 @@ pub fn interleave_batches(
             });
         }
     }
-    Ok(rounds.iter().map(|r| median(r)).collect())
+    Ok(rounds)
 }
 
 /// How many handshakes take about `target` (at least one), from a warm-up batch that
@@ -184,6 +206,33 @@ mod tests {
         let log = log.into_inner();
         // Before: the warm-up, per implementation one handshake and one batch of at least one.
         log[log.len() - rounds * n..].to_vec()
+    }
+
+    #[test]
+    fn rounds_come_back_per_implementation_and_pool_into_one_median() {
+        let log = RefCell::new(Vec::new());
+        let settings = Settings {
+            rounds: 3,
+            batch: Duration::from_micros(1),
+        };
+        let mut a = vec![fake(0, 10, &log), fake(1, 30, &log)];
+        let first = interleave_rounds(&mut a, settings).unwrap();
+        let mut b = vec![fake(0, 20, &log), fake(1, 40, &log)];
+        let second = interleave_rounds(&mut b, settings).unwrap();
+        assert_eq!(first.len(), 2);
+        assert!(first.iter().chain(&second).all(|r| r.len() == 3));
+        // Pooled: three rounds at 10 us and three at 20 us; the upper median is 20 us.
+        let pooled: Vec<Vec<SideTimes>> = first
+            .into_iter()
+            .zip(second)
+            .map(|(mut x, y)| {
+                x.extend(y);
+                x
+            })
+            .collect();
+        let m = medians(&pooled);
+        assert_eq!(m[0].client, Duration::from_micros(20));
+        assert_eq!(m[1].server, Duration::from_micros(80));
     }
 
     #[test]
