@@ -284,7 +284,7 @@ fn main() -> Result<(), BoxError> {
     let (warmup, n) = if hs_benches::quick() {
         (10, 100)
     } else {
-        (100, 2000)
+        (100, 10_000)
     };
     // Whole cycles of turns, both before and after recording starts.
     let (warmup, n) = (turns::whole_cycles(warmup), turns::whole_cycles(n));
