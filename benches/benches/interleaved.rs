@@ -3,8 +3,8 @@
 //! OpenSSL and the crypto floor run in alternating short batches and each figure is the
 //! median of its rounds ([`hs_benches::interleave`]), so that a slow phase of the machine
 //! cannot tilt a ratio towards one implementation; the rounds come from [`INSTANCES`] fresh
-//! set-ups of each case, pooled. Criterion's group measures the same
-//! handshakes one implementation after the other, for its plots. Writes
+//! set-ups of each case, pooled. Criterion's group measures the same handshakes one
+//! implementation after the other, for its plots. Writes
 //! `target/hs-bench/interleaved.json`, figures named `<case>/<side>`.
 //!
 //! `HS_BENCH_QUICK=1` runs every case briefly (`cargo xtask bench --quick`).
@@ -38,9 +38,9 @@ fn rate(t: Option<&SideTimes>, side: Side) -> Option<f64> {
 
 /// How many times each case's implementations are set up afresh, each set measured for an
 /// equal share of the rounds. The same code measured in two set-ups of one process can
-/// differ by 2 % (where its allocations land, what they share cache sets with), as much as
-/// the differences the targets are about; the rounds of four set-ups pooled keep one
-/// set-up's luck out of the figure.
+/// differ by 2 % (most likely by where their allocations land), as much as the differences
+/// the targets are about; the rounds of four set-ups pooled keep one set-up's luck out of
+/// the figure.
 const INSTANCES: usize = 4;
 
 /// [`INSTANCES`] when each gets at least one whole cycle of turns, else one (`--quick`).
