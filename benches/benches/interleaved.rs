@@ -23,7 +23,7 @@ use common::openssl_side::OpensslBench;
 use hs_benches::cases::Case;
 use hs_benches::drive::{timed, HsBench, RustlsBench, Side, SideTimes};
 use hs_benches::floor::Floor;
-use hs_benches::interleave::{interleave_rounds, medians, Handshake, Settings};
+use hs_benches::interleave::{interleave_rounds, medians, pool, Handshake, Settings};
 use hs_benches::pki::{CertKind, Pki};
 use hs_benches::report::{Better, Figure, Report};
 use hs_benches::turns;
@@ -62,10 +62,7 @@ fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, St
     let mut pooled: Vec<Vec<SideTimes>> = Vec::new();
     for _ in 0..instances {
         let rounds = measure_instance(case, pki, share).map_err(|e| format!("{name}: {e}"))?;
-        pooled.resize_with(rounds.len(), Vec::new);
-        for (all, more) in pooled.iter_mut().zip(rounds) {
-            all.extend(more);
-        }
+        pool(&mut pooled, rounds);
     }
     let medians = medians(&pooled);
     let openssl_at = case.openssl_runs().then_some(2);

@@ -86,6 +86,15 @@ pub fn medians(rounds: &[Vec<SideTimes>]) -> Vec<SideTimes> {
     rounds.iter().map(|r| median(r)).collect()
 }
 
+/// Adds the rounds of another run (as [`interleave_rounds`] returns them, the same
+/// implementations in the same order) to `pooled`, implementation by implementation.
+pub fn pool(pooled: &mut Vec<Vec<SideTimes>>, more: Vec<Vec<SideTimes>>) {
+    pooled.resize_with(pooled.len().max(more.len()), Vec::new);
+    for (all, rounds) in pooled.iter_mut().zip(more) {
+        all.extend(rounds);
+    }
+}
+
 fn rounds_of_batches(
     impls: &mut [Batch<'_>],
     settings: Settings,
@@ -222,14 +231,10 @@ mod tests {
         assert_eq!(first.len(), 2);
         assert!(first.iter().chain(&second).all(|r| r.len() == 3));
         // Pooled: three rounds at 10 us and three at 20 us; the upper median is 20 us.
-        let pooled: Vec<Vec<SideTimes>> = first
-            .into_iter()
-            .zip(second)
-            .map(|(mut x, y)| {
-                x.extend(y);
-                x
-            })
-            .collect();
+        let mut pooled = Vec::new();
+        pool(&mut pooled, first);
+        pool(&mut pooled, second);
+        assert!(pooled.iter().all(|r| r.len() == 6));
         let m = medians(&pooled);
         assert_eq!(m[0].client, Duration::from_micros(20));
         assert_eq!(m[1].server, Duration::from_micros(80));
