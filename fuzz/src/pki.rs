@@ -43,7 +43,14 @@ pub fn contexts() -> &'static Contexts {
         let pki = TestPki::new("localhost");
         let built = |b: Result<Context, hs_core::Error>| b.expect("the fuzz PKI builds a context");
         Contexts {
-            server: built(pki.server_builder().session_cache_size(0).build()),
+            // The plain server and client record their timelines: that code is fuzzed
+            // too, and the other contexts' connections run without it.
+            server: built(
+                pki.server_builder()
+                    .session_cache_size(0)
+                    .timeline(true)
+                    .build(),
+            ),
             server_callbacks: built(
                 pki.server_builder()
                     .session_cache_size(0)
@@ -77,7 +84,7 @@ pub fn contexts() -> &'static Contexts {
                     .verify_mode(VerifyMode::PEER | VerifyMode::FAIL_IF_NO_PEER_CERT)
                     .build(),
             ),
-            client: pki.client_context(),
+            client: built(pki.client_builder().timeline(true).build()),
             client_tls12: built(pki.client_builder().only_version(Version::Tls12).build()),
             client_with_cert: built(
                 pki.client_builder_with_cert()

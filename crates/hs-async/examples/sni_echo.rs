@@ -67,7 +67,11 @@ async fn main() -> Result<(), BoxError> {
     let server = tokio::spawn(serve(listener, sites, NAMES.len()));
 
     for (name, pki) in NAMES.iter().zip(&pkis) {
-        let ctx = pki.client_builder().alpn_protocols(&[b"echo/1"]).build()?;
+        let ctx = pki
+            .client_builder()
+            .alpn_protocols(&[b"echo/1"])
+            .timeline(true)
+            .build()?;
         let connector = Connector::new(ctx).handshake_timeout(Duration::from_secs(10));
         let mut tls = connector
             .connect(name, TcpStream::connect(addr).await?)

@@ -129,7 +129,11 @@ fn time(args: &TimeArgs) -> Result<TimeReport, Error> {
     let name = args.servername.clone().unwrap_or(host);
     let mut b = args.versions.apply(Context::builder());
     b = args.trust.apply(b)?;
-    let ctx = b.alpn_protocols(&alpn_list(&args.alpn)).build()?;
+    // The phases come from each connection's timeline.
+    let ctx = b
+        .alpn_protocols(&alpn_list(&args.alpn))
+        .timeline(true)
+        .build()?;
     let timeout = seconds("--timeout", args.timeout)?;
     let until = args.seconds.map(|s| seconds("--seconds", s)).transpose()?;
     let budget = Budget {

@@ -19,8 +19,13 @@ fn run(pki: &TestPki, version: Version, capacity: usize) -> Result<(), hs_core::
         .server_builder()
         .only_version(version)
         .alpn_protocols(&[b"h2", b"http/1.1"])
+        .timeline(true)
         .build()?;
-    let client_ctx: Context = pki.client_builder().alpn_protocols(&[b"h2"]).build()?;
+    let client_ctx: Context = pki
+        .client_builder()
+        .alpn_protocols(&[b"h2"])
+        .timeline(true)
+        .build()?;
     let mut client = Ssl::new(&client_ctx);
     client.set_connect_state("localhost")?;
     let mut server = Ssl::new(&server_ctx);

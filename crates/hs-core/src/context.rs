@@ -134,6 +134,8 @@ pub(crate) struct ContextInner {
     pub(crate) tls13: bool,
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) ignore_unexpected_eof: bool,
+    /// Connections record their handshake timeline.
+    pub(crate) timeline: bool,
     pub(crate) alpn_select: Option<AlpnSelectCallback>,
     pub(crate) verify_callback: Option<VerifyCallback>,
     pub(crate) client_hello: Option<ClientHelloCallback>,
@@ -154,7 +156,8 @@ impl fmt::Debug for Context {
 impl Context {
     /// Starts a configuration: TLS 1.2 and 1.3, every suite and group hs has, no
     /// certificate, no trust roots, clients verify servers ([`VerifyMode::PEER`]), servers
-    /// do not ask for client certificates, server session cache and tickets on.
+    /// do not ask for client certificates, server session cache and tickets on, no
+    /// handshake timeline.
     pub fn builder() -> ContextBuilder {
         ContextBuilder::default()
     }
@@ -234,6 +237,7 @@ pub struct ContextBuilder {
     no_tickets: bool,
     tls13_tickets: Option<usize>,
     ignore_unexpected_eof: bool,
+    timeline: bool,
 }
 
 fn pem_error(what: &str, e: rustls::pki_types::pem::Error) -> Error {
@@ -525,6 +529,16 @@ impl ContextBuilder {
         self
     }
 
+    /// Record each connection's handshake timeline ([`Ssl::timeline`]): when the handshake
+    /// started and finished, and when each flight was written and read. Default off: it
+    /// reads the clock about ten times a handshake, which is measurable on a resumed one.
+    ///
+    /// [`Ssl::timeline`]: crate::Ssl::timeline
+    pub fn timeline(mut self, on: bool) -> Self {
+        self.timeline = on;
+        self
+    }
+
     fn versions(&self) -> Result<Vec<&'static SupportedProtocolVersion>, Error> {
         let min = self.min_version.unwrap_or(Version::Tls12);
         let max = self.max_version.unwrap_or(Version::Tls13);
@@ -702,6 +716,7 @@ impl ContextBuilder {
                     .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3),
                 verify_mode: self.verify_mode,
                 ignore_unexpected_eof: self.ignore_unexpected_eof,
+                timeline: self.timeline,
                 alpn_select: self.alpn_select,
                 verify_callback: self.verify_callback,
                 client_hello: self.client_hello,

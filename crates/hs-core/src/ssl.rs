@@ -161,7 +161,7 @@ impl Ssl {
             sent_shutdown: false,
             received_shutdown: false,
             eof: false,
-            timeline: Timeline::default(),
+            timeline: Timeline::new(ctx.inner.timeline),
             sni: None,
             verify_name: None,
             rustls_name: None,
@@ -407,7 +407,10 @@ impl Ssl {
 
     /// True while no handshake byte has moved (`SSL_in_before`).
     pub fn in_before(&self) -> bool {
-        matches!(self.conn, Conn::Idle) || (self.timeline.flights().is_empty() && !self.finished)
+        matches!(self.conn, Conn::Idle)
+            || (!self.timeline.moved(Direction::Sent)
+                && !self.timeline.moved(Direction::Received)
+                && !self.finished)
     }
 
     /// The first fatal error, once there was one.
@@ -650,7 +653,9 @@ impl Ssl {
             .unwrap_or(VerifyCode::X509_V_OK)
     }
 
-    /// When each handshake flight was written and read.
+    /// When each handshake flight was written and read: recorded when the context asked
+    /// for it ([`ContextBuilder::timeline`](crate::ContextBuilder::timeline)), empty
+    /// otherwise.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
     }
@@ -737,11 +742,7 @@ impl Ssl {
             && !self.progress.facts.hello
             && !self.eof
             && self.fatal.is_none()
-            && !self
-                .timeline
-                .flights()
-                .iter()
-                .any(|f| f.direction == Direction::Received)
+            && !self.timeline.moved(Direction::Received)
     }
 
     pub(crate) fn server_config(&self) -> Result<&Arc<rustls::ServerConfig>, Error> {

@@ -32,6 +32,11 @@ const INLINE_FLIGHTS: usize = 4;
 
 /// When the handshake started, each flight, and when it finished.
 /// Instants are monotonic (`std::time::Instant`); hs keeps no other clock.
+///
+/// Recorded only for connections whose context asked for it
+/// ([`ContextBuilder::timeline`](crate::ContextBuilder::timeline)): each instant is a clock
+/// reading, about ten per handshake, and the engine's own work adds nothing measurable
+/// only when they are left out. Otherwise it stays empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Timeline {
     /// The first `do_handshake` (or implicit handshake) call.
@@ -39,19 +44,39 @@ pub struct Timeline {
     /// When the handshake completed.
     pub finished: Option<Instant>,
     flights: SmallVec<[Flight; INLINE_FLIGHTS]>,
+    /// The clock is read (the context asked for a timeline).
+    on: bool,
+    /// Bytes went out / came in, timeline or not (the connection's state needs to know).
+    sent: bool,
+    received: bool,
 }
 
 impl Timeline {
+    /// An empty timeline that records instants if `on`.
+    pub(crate) fn new(on: bool) -> Timeline {
+        Timeline {
+            on,
+            ..Timeline::default()
+        }
+    }
+
     #[inline]
     pub(crate) fn start(&mut self) {
-        if self.started.is_none() {
+        if self.on && self.started.is_none() {
             self.started = Some(Instant::now());
         }
     }
 
     #[inline]
     pub(crate) fn record(&mut self, direction: Direction, bytes: usize) {
-        if self.finished.is_some() || bytes == 0 {
+        if bytes == 0 {
+            return;
+        }
+        match direction {
+            Direction::Sent => self.sent = true,
+            Direction::Received => self.received = true,
+        }
+        if !self.on || self.finished.is_some() {
             return;
         }
         let now = Instant::now();
@@ -71,9 +96,22 @@ impl Timeline {
 
     #[inline]
     pub(crate) fn finish(&mut self) {
-        if self.finished.is_none() {
+        if self.on && self.finished.is_none() {
             self.finished = Some(Instant::now());
         }
+    }
+
+    /// True if bytes moved in `direction` (recorded or not).
+    pub(crate) fn moved(&self, direction: Direction) -> bool {
+        match direction {
+            Direction::Sent => self.sent,
+            Direction::Received => self.received,
+        }
+    }
+
+    /// True if this timeline records instants (its context asked for one).
+    pub fn is_recorded(&self) -> bool {
+        self.on
     }
 
     /// The flights, in order.
@@ -103,7 +141,7 @@ mod tests {
 
     #[test]
     fn consecutive_moves_merge_into_flights() {
-        let mut t = Timeline::default();
+        let mut t = Timeline::new(true);
         t.start();
         t.record(Direction::Sent, 10);
         t.record(Direction::Sent, 5);
@@ -123,5 +161,22 @@ mod tests {
         );
         assert!(t.duration().is_some());
         assert!(t.until_first_received().is_some());
+    }
+
+    #[test]
+    fn off_it_reads_no_clock_but_knows_what_moved() {
+        let mut t = Timeline::new(false);
+        t.start();
+        assert!(!t.moved(Direction::Sent) && !t.moved(Direction::Received));
+        t.record(Direction::Sent, 0);
+        assert!(!t.moved(Direction::Sent));
+        t.record(Direction::Received, 12);
+        t.finish();
+        assert!(t.moved(Direction::Received) && !t.moved(Direction::Sent));
+        assert_eq!(t.started, None);
+        assert_eq!(t.finished, None);
+        assert!(t.flights().is_empty());
+        assert!(!t.is_recorded());
+        assert_eq!(t.duration(), None);
     }
 }

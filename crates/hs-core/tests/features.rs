@@ -1,12 +1,12 @@
 //! What a Context configures, end to end over a BIO pair: key-exchange groups, cipher
 //! suites, SNI, ALPN selection, client-certificate verify modes, hostname and IP address
-//! verification, and the verify result under `VerifyMode::NONE`.
+//! verification, the verify result under `VerifyMode::NONE`, and the handshake timeline.
 
 mod common;
 
 use common::{drive, p256, pair, pair_for, transfer};
 use hs_core::{
-    Alert, AlpnChoice, Context, ErrorCode, Reason, Ssl, VerifyCode, VerifyMode, Version,
+    Alert, AlpnChoice, Context, Direction, ErrorCode, Reason, Ssl, VerifyCode, VerifyMode, Version,
 };
 
 fn handshake(client: &mut Ssl, server: &mut Ssl) -> (common::SideLog, common::SideLog) {
@@ -542,6 +542,57 @@ fn a_plain_server_may_still_read_the_client_hello_or_switch_context_until_bytes_
         ErrorCode::WantRead
     );
     assert!(!s_mem.writer().data().is_empty(), "the server answered");
+}
+
+#[test]
+fn the_timeline_is_recorded_only_when_the_context_asks_for_it() {
+    let pki = p256();
+    for on in [false, true] {
+        let client_ctx = pki.client_builder().timeline(on).build().unwrap();
+        let server_ctx = pki.server_builder().timeline(on).build().unwrap();
+        let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+        let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+        // SSL_in_before holds until a handshake byte moves, timeline or not.
+        assert!(c.in_before() && s.in_before());
+        assert_eq!(
+            s.do_handshake(&mut s_io).unwrap_err().code(),
+            ErrorCode::WantRead
+        );
+        assert!(s.in_before(), "nothing received yet");
+        assert_eq!(
+            c.do_handshake(&mut c_io).unwrap_err().code(),
+            ErrorCode::WantRead
+        );
+        assert!(!c.in_before(), "the ClientHello went out");
+        let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+        assert!(cl.ok() && sl.ok());
+        for (ssl, first) in [(&c, Direction::Sent), (&s, Direction::Received)] {
+            let t = ssl.timeline();
+            assert_eq!(t.is_recorded(), on);
+            if !on {
+                assert_eq!((t.started, t.finished), (None, None));
+                assert!(t.flights().is_empty());
+                continue;
+            }
+            let (started, finished) = (t.started.unwrap(), t.finished.unwrap());
+            let flights = t.flights();
+            assert!(flights.len() >= 3, "{flights:?}");
+            assert_eq!(flights[0].direction, first);
+            let mut at = started;
+            for (k, f) in flights.iter().enumerate() {
+                assert!(
+                    f.bytes > 0 && at <= f.first && f.first <= f.last,
+                    "{flights:?}"
+                );
+                if k > 0 {
+                    assert_ne!(f.direction, flights[k - 1].direction, "{flights:?}");
+                }
+                at = f.last;
+            }
+            assert!(at <= finished);
+            assert_eq!(t.duration(), Some(finished - started));
+        }
+    }
 }
 
 #[test]

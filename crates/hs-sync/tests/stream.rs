@@ -32,9 +32,11 @@ fn tcp_pair() -> (TcpStream, TcpStream) {
 /// Handshakes both sides over a fresh TCP pair, the server in a thread.
 fn connected(pki: &TestPki) -> (SslStream<TcpStream>, SslStream<TcpStream>) {
     let (c, s) = tcp_pair();
-    let server_ctx = pki.server_context();
+    // With timelines, which the first test reads.
+    let server_ctx = pki.server_builder().timeline(true).build().unwrap();
     let server = thread::spawn(move || hs_sync::accept(&server_ctx, s).map_err(Error::from));
-    let client = hs_sync::connect(&pki.client_context(), "localhost", c)
+    let client_ctx = pki.client_builder().timeline(true).build().unwrap();
+    let client = hs_sync::connect(&client_ctx, "localhost", c)
         .map_err(Error::from)
         .unwrap();
     (client, server.join().unwrap().unwrap())
