@@ -37,11 +37,12 @@ fn rate(t: Option<&SideTimes>, side: Side) -> Option<f64> {
 }
 
 /// How many times each case's implementations are set up afresh, each set measured for an
-/// equal share of the rounds. The same code measured in two set-ups of one process can
-/// differ by 2 % (most likely by where their allocations land), as much as the differences
-/// the targets are about; the rounds of four set-ups pooled keep one set-up's luck out of
-/// the figure.
-const INSTANCES: usize = 4;
+/// equal share of the rounds (one whole cycle of turns each). The same code measured in
+/// two set-ups of one process can differ by 2 % (most likely by where their allocations
+/// land), now and then by 10 %, as much as the differences the targets are about or more;
+/// the rounds of sixteen set-ups pooled keep one set-up's luck out of the figure (four
+/// still let a ratio move by 2-3 % from one run to the next on the 2-core VM).
+const INSTANCES: usize = 16;
 
 /// [`INSTANCES`] when each gets at least one whole cycle of turns, else one (`--quick`).
 fn instances(settings: Settings) -> usize {

@@ -32,11 +32,11 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// `cargo xtask bench`: 48 rounds (eight whole cycles of [`turns::ORDERS`]) of 25 ms
-    /// batches.
+    /// `cargo xtask bench`: 96 rounds (sixteen whole cycles of [`turns::ORDERS`]) of
+    /// 12.5 ms batches.
     pub const FULL: Settings = Settings {
-        rounds: 48,
-        batch: Duration::from_millis(25),
+        rounds: 96,
+        batch: Duration::from_micros(12_500),
     };
     /// `--quick`: 6 rounds of 3 ms batches.
     pub const QUICK: Settings = Settings {
