@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use hs_core::{
     Context, Error, Reason, ServerResumption, ServerSessionCallback, VerifyMode, Version,
@@ -275,14 +275,17 @@ impl Hooks {
 const MAX_VARIANTS: usize = 8;
 
 pub(crate) struct CtxInner {
-    pub(crate) settings: Settings,
+    /// Shared with the `SSL`s made since the last change: `SSL_new` copies the settings, as
+    /// OpenSSL's does, by taking a reference, and a change on either side copies them first
+    /// (`Arc::make_mut`), so neither sees the other's later changes.
+    pub(crate) settings: Arc<Settings>,
     pub(crate) hooks: Hooks,
     built: Option<Context>,
     /// The server's session cache and ticket keys, shared by every context built for this
     /// SSL_CTX (made with the first one).
     resumption: Option<ServerResumption>,
     /// Contexts built for SSLs whose settings differ from this SSL_CTX's.
-    variants: Vec<(Settings, Context)>,
+    variants: Vec<(Arc<Settings>, Context)>,
     ex_data: BTreeMap<c_int, usize>,
     pub(crate) new_session_cb: Option<NewSessionCb>,
     /// `SSL_CTX_set_verify`'s callback, copied into each `SSL` at `SSL_new` as OpenSSL does
@@ -372,12 +375,13 @@ impl SslCtx {
     /// The hs context for an SSL's settings (copied from this SSL_CTX at `SSL_new`, then
     /// perhaps changed on the SSL), with this SSL_CTX's callbacks. SSLs with the same
     /// settings share one context, and so its session cache and resumption.
-    pub(crate) fn context_for(&self, settings: &Settings) -> Result<Context, Error> {
-        if self.lock().settings == *settings {
+    pub(crate) fn context_for(&self, settings: &Arc<Settings>) -> Result<Context, Error> {
+        let same = |s: &Arc<Settings>| Arc::ptr_eq(s, settings) || **s == **settings;
+        if same(&self.lock().settings) {
             return self.context();
         }
         let mut g = self.lock();
-        if let Some((_, c)) = g.variants.iter().find(|(s, _)| s == settings) {
+        if let Some((_, c)) = g.variants.iter().find(|(s, _)| same(s)) {
             return Ok(c.clone());
         }
         let resumption = g.resumption()?;
@@ -391,7 +395,7 @@ impl SslCtx {
 
     fn change(&self, f: impl FnOnce(&mut Settings)) {
         let mut g = self.lock();
-        f(&mut g.settings);
+        f(Arc::make_mut(&mut g.settings));
         g.built = None;
         g.variants.clear();
     }
@@ -466,7 +470,7 @@ ffi_fn! {
             refs: AtomicI32::new(1),
             role: m.role,
             inner: Mutex::new(CtxInner {
-                settings: Settings::default(),
+                settings: Arc::default(),
                 hooks: Hooks::default(),
                 built: None,
                 resumption: None,

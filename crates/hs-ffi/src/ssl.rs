@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use hs_core::{Error, Reason, ShutdownState, VerifyMode};
 use libc::{c_char, c_int, c_long, c_uint, c_void, size_t};
@@ -47,7 +47,9 @@ enum Role {
 
 struct Inner {
     ctx: *mut SslCtx,
-    settings: Settings,
+    /// The SSL_CTX's settings when `SSL_new` copied them (shared until either changes; see
+    /// `CtxInner::settings`), then this SSL's own.
+    settings: Arc<Settings>,
     core: Option<hs_core::Ssl>,
     role: Role,
     /// `SSL_is_server` before a role is set: OpenSSL says 1 unless the method is client-only.
@@ -1197,7 +1199,7 @@ ffi_fn! {
 /// A setting changed on the SSL itself (its SSL_CTX provides a context for these settings
 /// at the first I/O call).
 fn own(g: &mut Inner, f: impl FnOnce(&mut Settings) -> c_long) -> c_long {
-    f(&mut g.settings)
+    f(Arc::make_mut(&mut g.settings))
 }
 
 fn negotiated_group_nid(g: &Inner) -> c_long {
@@ -1233,14 +1235,14 @@ ffi_fn! {
             }
             ctx::SSL_CTRL_GET_MIN_PROTO_VERSION => g.settings.min_version as c_long,
             ctx::SSL_CTRL_GET_MAX_PROTO_VERSION => g.settings.max_version as c_long,
-            ctx::SSL_CTRL_MODE => {
-                g.settings.mode |= larg as u64;
-                g.settings.mode as c_long
-            }
-            ctx::SSL_CTRL_CLEAR_MODE => {
-                g.settings.mode &= !(larg as u64);
-                g.settings.mode as c_long
-            }
+            ctx::SSL_CTRL_MODE => own(g, |s| {
+                s.mode |= larg as u64;
+                s.mode as c_long
+            }),
+            ctx::SSL_CTRL_CLEAR_MODE => own(g, |s| {
+                s.mode &= !(larg as u64);
+                s.mode as c_long
+            }),
             ctx::SSL_CTRL_GET_NEGOTIATED_GROUP => negotiated_group_nid(g),
             ctx::SSL_CTRL_SET_GROUPS_LIST => {
                 let Some(list) = cstr(parg.cast()) else { return 0 };
@@ -1534,5 +1536,36 @@ ffi_fn! {
                 0
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `SSL_new` copies the SSL_CTX's settings by sharing them; the first change on either
+    /// side copies them, and the other side keeps what it had (as OpenSSL's copy does).
+    #[test]
+    fn ssl_new_shares_the_settings_until_either_side_changes_them() {
+        // SAFETY: the objects are created here and each freed once.
+        unsafe {
+            let ctx = ctx::SSL_CTX_new(ctx::TLS_method());
+            let shared =
+                |ssl: *mut SslObj| Arc::ptr_eq(&(*ssl).lock().settings, &(*ctx).lock().settings);
+            let first = SSL_new(ctx);
+            assert!(shared(first));
+            ctx::SSL_CTX_set_options(ctx, ctx::SSL_OP_NO_TICKET);
+            assert!(!shared(first));
+            assert_eq!(SSL_get_options(first) & ctx::SSL_OP_NO_TICKET, 0);
+
+            let second = SSL_new(ctx);
+            assert!(shared(second));
+            SSL_clear_options(second, ctx::SSL_OP_NO_TICKET);
+            assert!(!shared(second));
+            assert_ne!(ctx::SSL_CTX_get_options(ctx) & ctx::SSL_OP_NO_TICKET, 0);
+            SSL_free(first);
+            SSL_free(second);
+            ctx::SSL_CTX_free(ctx);
+        }
     }
 }
