@@ -115,9 +115,9 @@ fn run() -> Result<(), String> {
          with gcc -O2 against the system's OpenSSL 3 headers twice: linked with `-lssl -lcrypto` \
          (OpenSSL) and with `-lhs_ffi` alone (hs through hs-ffi, release build). Same certificates \
          (ECDSA P-256, chain of two), TLS_AES_256_GCM_SHA384 / ECDHE-ECDSA-AES256-GCM-SHA384, \
-         X25519, over a BIO pair: full handshakes (no cache, no tickets), resumed ones (the \
-         server's session cache: session ids in TLS 1.2, stateful tickets in TLS 1.3) and ticket \
-         ones, the client offering the session of its previous handshake (taken after reading the \
+         X25519, over a BIO pair: full handshakes (each server with its defaults, session cache \
+         and tickets, as in the Rust rows), resumed ones (the server's session cache: session ids \
+         in TLS 1.2, stateful tickets in TLS 1.3) and ticket ones, the client offering the session of its previous handshake (taken after reading the \
          TLS 1.3 tickets, timed) and every handshake checked to have negotiated exactly that and \
          to have resumed. Each side's time is its thread's CPU time inside its own SSL calls, less \
          the clock's own cost, as in the Rust benches. Both builds run at once as processes that \

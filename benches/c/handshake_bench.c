@@ -14,9 +14,10 @@
  * CPU time each side spent over those handshakes. Ends, with status 0, at the end of its
  * input.
  *
- * Cases, KIND/PROTOCOL: KIND is `full` (no session cache, no tickets), `resumed` (the
- * server's session cache, no tickets: by session id in TLS 1.2, stateful tickets in TLS 1.3)
- * or `ticket` (tickets, no server cache); PROTOCOL is `tls13` (TLS_AES_256_GCM_SHA384) or
+ * Cases, KIND/PROTOCOL: KIND is `full` (no session offered; the server keeps OpenSSL's
+ * defaults, a session cache and tickets, as every server of the Rust benches does),
+ * `resumed` (the server's session cache, no tickets: by session id in TLS 1.2, stateful
+ * tickets in TLS 1.3) or `ticket` (tickets, no server cache); PROTOCOL is `tls13` (TLS_AES_256_GCM_SHA384) or
  * `tls12` (ECDHE-ECDSA-AES256-GCM-SHA384). Key exchange X25519 (groups offered: X25519,
  * P-256); client and server over one BIO pair per connection, the client verifying the chain
  * and the host name `localhost`. A resuming case starts with one untimed full handshake;
@@ -113,11 +114,13 @@ static void configure(SSL_CTX *ctx, const struct bench_case *c, int server) {
      * because a TLS 1.2 server only picks an ECDSA certificate whose curve the client lists. */
     if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256") != 1)
         die("SSL_CTX_set1_groups_list(X25519:P-256) failed");
-    /* The client keeps its session itself (SSL_get1_session), so it caches nothing; only a
-     * `resumed` server has a cache, and only a `ticket` case has tickets. */
-    SSL_CTX_set_session_cache_mode(ctx, server && c->kind == RESUMED ? SSL_SESS_CACHE_SERVER
-                                                                      : SSL_SESS_CACHE_OFF);
-    if (c->kind != TICKET)
+    /* As the Rust benches' cases (benches/src/cases.rs): the client keeps its session itself
+     * (SSL_get1_session), so it caches nothing; a `full` server keeps OpenSSL's defaults (its
+     * session cache, and tickets for a client that takes them, which every client here
+     * does), a `resumed` one has no tickets, a `ticket` one no cache. */
+    SSL_CTX_set_session_cache_mode(ctx, server && c->kind != TICKET ? SSL_SESS_CACHE_SERVER
+                                                                     : SSL_SESS_CACHE_OFF);
+    if (c->kind == RESUMED)
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 }
 
