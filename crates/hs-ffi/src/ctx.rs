@@ -394,10 +394,7 @@ impl SslCtx {
     }
 
     fn change(&self, f: impl FnOnce(&mut Settings)) {
-        let mut g = self.lock();
-        f(Arc::make_mut(&mut g.settings));
-        g.built = None;
-        g.variants.clear();
+        self.lock().change(f);
     }
 
     pub(crate) fn bump(&self, which: usize) {
@@ -424,6 +421,18 @@ impl SslCtx {
 }
 
 impl CtxInner {
+    /// Changes the settings (copying them first if an SSL shares them).
+    fn change(&mut self, f: impl FnOnce(&mut Settings)) {
+        f(Arc::make_mut(&mut self.settings));
+        self.stale();
+    }
+
+    /// Forgets the contexts built so far, after a change of what they are built from.
+    fn stale(&mut self) {
+        self.built = None;
+        self.variants.clear();
+    }
+
     /// The server's resumption state, made on first use with the current cache size and
     /// callbacks.
     fn resumption(&mut self) -> Result<ServerResumption, Error> {
@@ -952,8 +961,7 @@ ffi_fn! {
         let Some(c) = obj(ctx) else { return };
         let mut g = c.lock();
         g.hooks.alpn_select = cb.map(|cb| (cb, arg as usize));
-        g.built = None;
-        g.variants.clear();
+        g.stale();
     }
 }
 
@@ -968,9 +976,10 @@ ffi_fn! {
             return 0;
         }
         let Some(d) = bytes(sid, len as usize) else { return 0 };
-        if c.lock().settings.sid_ctx != d {
-            c.lock().resumption = None;
-            c.change(|s| s.sid_ctx = d.to_vec());
+        let mut g = c.lock();
+        if g.settings.sid_ctx != d {
+            g.resumption = None;
+            g.change(|s| s.sid_ctx = d.to_vec());
         }
         1
     }
@@ -1148,8 +1157,7 @@ ffi_fn! {
             SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG => {
                 let mut g = c.lock();
                 g.hooks.servername_arg = parg as usize;
-                g.built = None;
-                g.variants.clear();
+                g.stale();
                 1
             }
             SSL_CTRL_SET_GROUPS_LIST => {
@@ -1192,8 +1200,7 @@ ffi_fn! {
             // `int (*)(SSL *, int *, void *)`; the C caller cast it to `void (*)(void)`.
             unsafe { std::mem::transmute::<unsafe extern "C" fn(), ServernameCb>(f) }
         });
-        g.built = None;
-        g.variants.clear();
+        g.stale();
         1
     }
 }
