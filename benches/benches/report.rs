@@ -117,12 +117,13 @@ fn run() -> Result<(), String> {
          (ECDSA P-256, chain of two), TLS_AES_256_GCM_SHA384 / ECDHE-ECDSA-AES256-GCM-SHA384, \
          X25519, over a BIO pair: full handshakes (each server with its defaults, session cache \
          and tickets, as in the Rust rows), resumed ones (the server's session cache: session ids \
-         in TLS 1.2, stateful tickets in TLS 1.3) and ticket ones, the client offering the session of its previous handshake (taken after reading the \
-         TLS 1.3 tickets, timed) and every handshake checked to have negotiated exactly that and \
-         to have resumed. Each side's time is its thread's CPU time inside its own SSL calls, less \
-         the clock's own cost, as in the Rust benches. Both builds run at once as processes that \
-         handshake when told to, both kept on one CPU, and take turns like the throughput rows \
-         (60 rounds of a 25 ms batch each); each figure is the median of its rounds."
+         in TLS 1.2, stateful tickets in TLS 1.3) and ticket ones, the client offering the \
+         session of its previous handshake (taken after reading the TLS 1.3 tickets, timed) and \
+         every handshake checked to have negotiated exactly that and to have resumed. Each \
+         side's time is its thread's CPU time inside its own SSL calls, less the clock's own \
+         cost, as in the Rust benches. Both builds run at once as processes that handshake when \
+         told to, both kept on one CPU, and take turns like the throughput rows (60 rounds of a \
+         25 ms batch each); each figure is the median of its rounds."
             .to_owned(),
     ];
     print!("{}", report.render_table());

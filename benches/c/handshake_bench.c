@@ -17,10 +17,10 @@
  * Cases, KIND/PROTOCOL: KIND is `full` (no session offered; the server keeps OpenSSL's
  * defaults, a session cache and tickets, as every server of the Rust benches does),
  * `resumed` (the server's session cache, no tickets: by session id in TLS 1.2, stateful
- * tickets in TLS 1.3) or `ticket` (tickets, no server cache); PROTOCOL is `tls13` (TLS_AES_256_GCM_SHA384) or
- * `tls12` (ECDHE-ECDSA-AES256-GCM-SHA384). Key exchange X25519 (groups offered: X25519,
- * P-256); client and server over one BIO pair per connection, the client verifying the chain
- * and the host name `localhost`. A resuming case starts with one untimed full handshake;
+ * tickets in TLS 1.3) or `ticket` (tickets, no server cache); PROTOCOL is `tls13`
+ * (TLS_AES_256_GCM_SHA384) or `tls12` (ECDHE-ECDSA-AES256-GCM-SHA384). Key exchange X25519
+ * (groups offered: X25519, P-256); client and server over one BIO pair per connection, the
+ * client verifying the chain and the host name `localhost`. A resuming case starts with one untimed full handshake;
  * after that the client offers the session of its previous handshake (SSL_get1_session,
  * after reading the TLS 1.3 tickets that follow the handshake: timed, as a client that wants
  * to resume must read them) and every handshake must resume, on both sides.
