@@ -360,16 +360,9 @@ impl SslCtx {
         }
     }
 
-    /// The hs context for the current settings, built on first use after a change.
+    /// The hs context for the current settings (`CtxInner::context`).
     pub(crate) fn context(&self) -> Result<Context, Error> {
-        let mut g = self.lock();
-        if let Some(c) = &g.built {
-            return Ok(c.clone());
-        }
-        let resumption = g.resumption()?;
-        let c = g.settings.build(&g.hooks, &resumption)?;
-        g.built = Some(c.clone());
-        Ok(c)
+        self.lock().context()
     }
 
     /// The hs context for an SSL's settings (copied from this SSL_CTX at `SSL_new`, then
@@ -377,10 +370,10 @@ impl SslCtx {
     /// settings share one context, and so its session cache and resumption.
     pub(crate) fn context_for(&self, settings: &Arc<Settings>) -> Result<Context, Error> {
         let same = |s: &Arc<Settings>| Arc::ptr_eq(s, settings) || **s == **settings;
-        if same(&self.lock().settings) {
-            return self.context();
-        }
         let mut g = self.lock();
+        if same(&g.settings) {
+            return g.context();
+        }
         if let Some((_, c)) = g.variants.iter().find(|(s, _)| same(s)) {
             return Ok(c.clone());
         }
@@ -421,6 +414,17 @@ impl SslCtx {
 }
 
 impl CtxInner {
+    /// The hs context for the current settings, built on first use after a change.
+    fn context(&mut self) -> Result<Context, Error> {
+        if let Some(c) = &self.built {
+            return Ok(c.clone());
+        }
+        let resumption = self.resumption()?;
+        let c = self.settings.build(&self.hooks, &resumption)?;
+        self.built = Some(c.clone());
+        Ok(c)
+    }
+
     /// Changes the settings (copying them first if an SSL shares them).
     fn change(&mut self, f: impl FnOnce(&mut Settings)) {
         f(Arc::make_mut(&mut self.settings));
