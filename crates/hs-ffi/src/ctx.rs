@@ -70,7 +70,7 @@ static TLS_CLIENT_METHOD: SslMethod = SslMethod { role: 1 };
 static TLS_SERVER_METHOD: SslMethod = SslMethod { role: 2 };
 
 /// Everything an `SSL_CTX` (and, copied at `SSL_new`, an `SSL`) is configured with.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub(crate) struct Settings {
     pub(crate) chain: Option<Vec<CertificateDer<'static>>>,
     pub(crate) key: Option<Vec<u8>>,
@@ -160,6 +160,48 @@ impl Settings {
             Version::Tls13 => "TLSv1.3",
             _ => "TLSv1.2",
         }
+    }
+
+    /// Whether `other` builds the same hs context as these settings: every field
+    /// [`build`](Settings::build) reads is equal. The others are read per connection or only
+    /// recorded, so an SSL that changes one of them (`SSL_set_mode`, say) keeps its SSL_CTX's
+    /// context. Every field is named here, so a new one must be sorted into one group or the
+    /// other.
+    fn builds_like(&self, other: &Settings) -> bool {
+        let Settings {
+            chain,
+            key,
+            trust,
+            system_roots,
+            verify_mode,
+            verify_depth: _,
+            options,
+            mode: _,
+            min_version,
+            max_version,
+            tls13_suites,
+            tls12_suites,
+            groups,
+            alpn,
+            cache_mode,
+            cache_size,
+            timeout: _,
+            sid_ctx: _,
+        } = self;
+        *chain == other.chain
+            && *key == other.key
+            && *trust == other.trust
+            && *system_roots == other.system_roots
+            && *verify_mode == other.verify_mode
+            && *options == other.options
+            && *min_version == other.min_version
+            && *max_version == other.max_version
+            && *tls13_suites == other.tls13_suites
+            && *tls12_suites == other.tls12_suites
+            && *groups == other.groups
+            && *alpn == other.alpn
+            && *cache_mode == other.cache_mode
+            && *cache_size == other.cache_size
     }
 
     /// The server's session cache limit, or `None` with the server cache off
@@ -369,7 +411,7 @@ impl SslCtx {
     /// perhaps changed on the SSL), with this SSL_CTX's callbacks. SSLs with the same
     /// settings share one context, and so its session cache and resumption.
     pub(crate) fn context_for(&self, settings: &Arc<Settings>) -> Result<Context, Error> {
-        let same = |s: &Arc<Settings>| Arc::ptr_eq(s, settings) || **s == **settings;
+        let same = |s: &Arc<Settings>| Arc::ptr_eq(s, settings) || s.builds_like(settings);
         let mut g = self.lock();
         if same(&g.settings) {
             return g.context();
@@ -1258,6 +1300,31 @@ mod tests {
             crate::err::clear_for_tests();
             let settings = (*ctx).lock().settings.clone();
             assert_eq!(settings.versions(), (Version::Tls12, Version::Tls13));
+            SSL_CTX_free(ctx);
+        }
+    }
+
+    /// Settings the context is not built from (here the mode) do not cost an SSL a context
+    /// of its own; those it is built from (here ALPN) do.
+    #[test]
+    fn only_settings_the_context_is_built_from_call_for_a_context_of_its_own() {
+        // SAFETY: the context is created here and freed once.
+        unsafe {
+            let ctx = SSL_CTX_new(TLS_method());
+            let c = &*ctx;
+            let changed = |f: fn(&mut Settings)| {
+                let mut s = Settings::clone(&c.lock().settings);
+                f(&mut s);
+                Arc::new(s)
+            };
+            c.context_for(&changed(|s| {
+                s.mode |= crate::ssl::SSL_MODE_ENABLE_PARTIAL_WRITE;
+            }))
+            .unwrap();
+            assert_eq!(c.lock().variants.len(), 0);
+            c.context_for(&changed(|s| s.alpn = vec![b"h2".to_vec()]))
+                .unwrap();
+            assert_eq!(c.lock().variants.len(), 1);
             SSL_CTX_free(ctx);
         }
     }

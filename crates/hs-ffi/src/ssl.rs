@@ -31,7 +31,7 @@ const SSL_ERROR_ZERO_RETURN: c_int = 6;
 const SSL_SENT_SHUTDOWN: c_int = 1;
 const SSL_RECEIVED_SHUTDOWN: c_int = 2;
 const SSL_SESS_CACHE_CLIENT: c_long = 1;
-const SSL_MODE_ENABLE_PARTIAL_WRITE: u64 = 1;
+pub(crate) const SSL_MODE_ENABLE_PARTIAL_WRITE: u64 = 1;
 /// The largest TLS record plaintext (2^14 bytes).
 const MAX_RECORD: usize = 16384;
 
