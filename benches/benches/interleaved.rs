@@ -41,7 +41,10 @@ fn rate(t: Option<&SideTimes>, side: Side) -> Option<f64> {
 /// two set-ups of one process can differ by 2 % (most likely by where their allocations
 /// land), now and then by 10 %, as much as the differences the targets are about or more;
 /// the rounds of sixteen set-ups pooled keep one set-up's luck out of the figure (four
-/// still let a ratio move by 2-3 % from one run to the next on the 2-core VM).
+/// still let a ratio move by 2-3 % from one run to the next on the 2-core VM). The cases
+/// take turns set-up by set-up (every case's first set-up, then every case's second, …), so
+/// that a case's set-ups are seconds apart: a phase of the process or of the machine that
+/// lasts a few seconds falls on one set-up of many cases rather than on most of one case's.
 const INSTANCES: usize = 16;
 
 /// [`INSTANCES`] when each gets at least one whole cycle of turns, else one (`--quick`).
@@ -53,24 +56,15 @@ fn instances(settings: Settings) -> usize {
     }
 }
 
-fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, String> {
+/// A case's figures from its implementations' rounds, pooled over its set-ups.
+fn figures(case: &Case, pooled: &[Vec<SideTimes>]) -> Vec<Figure> {
     let name = case.name();
-    let instances = instances(settings);
-    let share = Settings {
-        rounds: settings.rounds / instances,
-        ..settings
-    };
-    let mut pooled: Vec<Vec<SideTimes>> = Vec::new();
-    for _ in 0..instances {
-        let rounds = measure_instance(case, pki, share).map_err(|e| format!("{name}: {e}"))?;
-        pool(&mut pooled, rounds);
-    }
-    let medians = medians(&pooled);
+    let medians = medians(pooled);
     let openssl_at = case.openssl_runs().then_some(2);
     // The floor, where a case has one, is the last implementation measured.
     let floor_at =
         (medians.len() > 2 + usize::from(case.openssl_runs())).then(|| medians.len() - 1);
-    Ok(Side::BOTH
+    Side::BOTH
         .into_iter()
         .map(|side| Figure {
             name: format!("{name}/{}", side.name()),
@@ -81,7 +75,7 @@ fn measure(case: &Case, pki: &Pki, settings: Settings) -> Result<Vec<Figure>, St
             openssl: rate(openssl_at.and_then(|k| medians.get(k)), side),
             floor: rate(floor_at.and_then(|k| medians.get(k)), side),
         })
-        .collect())
+        .collect()
 }
 
 /// One set-up of the case's implementations, measured in interleaved rounds: per
@@ -132,10 +126,26 @@ fn main() -> Result<(), BoxError> {
         .into_iter()
         .map(|k| Ok((k, Pki::generate(k)?)))
         .collect::<Result<HashMap<CertKind, Pki>, BoxError>>()?;
-    let mut figures = Vec::new();
-    for case in Case::all() {
-        figures.extend(measure(&case, &pkis[&case.cert], settings)?);
+    let cases = Case::all();
+    let instances = instances(settings);
+    let share = Settings {
+        rounds: settings.rounds / instances,
+        ..settings
+    };
+    // Per case, per implementation: its rounds from every set-up so far.
+    let mut pooled: Vec<Vec<Vec<SideTimes>>> = vec![Vec::new(); cases.len()];
+    for _ in 0..instances {
+        for (case, pooled) in cases.iter().zip(&mut pooled) {
+            let rounds = measure_instance(case, &pkis[&case.cert], share)
+                .map_err(|e| format!("{}: {e}", case.name()))?;
+            pool(pooled, rounds);
+        }
     }
+    let figures = cases
+        .iter()
+        .zip(&pooled)
+        .flat_map(|(case, pooled)| figures(case, pooled))
+        .collect();
     let report = Report { figures };
     print!("{}", report.render_table());
     let path = hs_benches::output_dir().join("interleaved.json");

@@ -82,10 +82,11 @@ fn run() -> Result<(), String> {
          equally often, the floor after them) and each figure is the median of its rounds, so a \
          slow phase of the shared machine hits every implementation alike. The rounds come from \
          sixteen fresh set-ups of each case (6 rounds each), pooled: one set-up of the same code \
-         can measure 2 % (now and then 10 %) apart from the next. Criterion's group \
-         measures the same handshakes one implementation after the other for seconds each (its \
-         HTML report); this machine's phases move the ratios of such sequential figures by up \
-         to 30 % from run to run, so they are not the table's."
+         can measure 2 % (now and then 10 %) apart from the next. The cases take turns set-up \
+         by set-up, so a case's set-ups are seconds apart. Criterion's group measures the same \
+         handshakes one implementation after the other for seconds each (its HTML report); \
+         this machine's phases move the ratios of such sequential figures by up to 30 % from \
+         run to run, so they are not the table's."
             .to_owned(),
         "OpenSSL (the system's libssl 3 through the `openssl` crate, over the same BIO pair) has no \
          resumption figures here: the crate offers `SSL_set_session` only as an `unsafe fn`, which \
