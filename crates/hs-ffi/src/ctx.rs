@@ -165,9 +165,14 @@ impl Settings {
     /// Whether `other` builds the same hs context as these settings: every field
     /// [`build`](Settings::build) reads is equal. The others are read per connection or only
     /// recorded, so an SSL that changes one of them (`SSL_set_mode`, say) keeps its SSL_CTX's
-    /// context. Every field is named here, so a new one must be sorted into one group or the
-    /// other.
-    fn builds_like(&self, other: &Settings) -> bool {
+    /// context.
+    fn builds_like<'a>(&'a self, other: &'a Settings) -> bool {
+        self.built_from() == other.built_from()
+    }
+
+    /// The fields [`build`](Settings::build) reads. Every field is named here, so a new one
+    /// must be sorted into this group or the other before it compiles.
+    fn built_from(&self) -> impl PartialEq + '_ {
         let Settings {
             chain,
             key,
@@ -188,20 +193,26 @@ impl Settings {
             timeout: _,
             sid_ctx: _,
         } = self;
-        *chain == other.chain
-            && *key == other.key
-            && *trust == other.trust
-            && *system_roots == other.system_roots
-            && *verify_mode == other.verify_mode
-            && *options == other.options
-            && *min_version == other.min_version
-            && *max_version == other.max_version
-            && *tls13_suites == other.tls13_suites
-            && *tls12_suites == other.tls12_suites
-            && *groups == other.groups
-            && *alpn == other.alpn
-            && *cache_mode == other.cache_mode
-            && *cache_size == other.cache_size
+        (
+            (
+                chain,
+                key,
+                trust,
+                system_roots,
+                verify_mode,
+                options,
+                min_version,
+            ),
+            (
+                max_version,
+                tls13_suites,
+                tls12_suites,
+                groups,
+                alpn,
+                cache_mode,
+                cache_size,
+            ),
+        )
     }
 
     /// The server's session cache limit, or `None` with the server cache off
