@@ -86,18 +86,30 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<ConnState>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with `state` as the current client connection's state, restoring whatever was
-/// current before (so a callback that drives another connection cannot confuse the two).
-pub(crate) fn with_state<R>(state: &Arc<ConnState>, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Arc<ConnState>>);
-    impl Drop for Restore {
+/// Runs `f` with the state in `slot` as the current connection's state, restoring whatever
+/// was current before (so a callback that drives another connection cannot confuse the two);
+/// with nothing in `slot`, runs `f` as it is.
+///
+/// The state moves into the thread-local for the call and back into `slot` afterwards, also
+/// when `f` unwinds: no reference count changes hands (an `Arc` clone and drop are two atomic
+/// operations, and a handshake makes several of these calls). Nothing can read `slot` in the
+/// meantime: it belongs to the connection being driven, which is borrowed for the call.
+pub(crate) fn with_state<R>(slot: &mut Option<Arc<ConnState>>, f: impl FnOnce() -> R) -> R {
+    struct Restore<'a> {
+        slot: &'a mut Option<Arc<ConnState>>,
+        previous: Option<Arc<ConnState>>,
+    }
+    impl Drop for Restore<'_> {
         fn drop(&mut self) {
-            let previous = self.0.take();
-            CURRENT.with(|c| *c.borrow_mut() = previous);
+            let previous = self.previous.take();
+            *self.slot = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), previous));
         }
     }
-    let previous = CURRENT.with(|c| c.borrow_mut().replace(state.clone()));
-    let _restore = Restore(previous);
+    let Some(state) = slot.take() else {
+        return f();
+    };
+    let previous = CURRENT.with(|c| c.borrow_mut().replace(state));
+    let _restore = Restore { slot, previous };
     f()
 }
 
@@ -118,20 +130,57 @@ mod tests {
 
     #[test]
     fn state_is_current_only_inside_the_call_and_nests() {
-        let a = ConnState::new(true, true, None, ConnectionStore::new(None), None);
-        let b = ConnState::new(false, false, None, ConnectionStore::new(None), None);
+        let mut a = Some(ConnState::new(
+            true,
+            true,
+            None,
+            ConnectionStore::server(),
+            None,
+        ));
+        let mut b = Some(ConnState::new(
+            false,
+            false,
+            None,
+            ConnectionStore::server(),
+            None,
+        ));
         assert!(current().is_none());
-        with_state(&a, || {
+        with_state(&mut a, || {
             assert!(current().is_some_and(|s| s.enforce));
-            with_state(&b, || assert!(current().is_some_and(|s| !s.enforce)));
+            with_state(&mut b, || assert!(current().is_some_and(|s| !s.enforce)));
             assert!(current().is_some_and(|s| s.enforce));
+            with_state(&mut None, || assert!(current().is_some_and(|s| s.enforce)));
         });
         assert!(current().is_none());
+        // Each state is back where it was, and nothing else holds it.
+        assert!(a
+            .as_ref()
+            .is_some_and(|s| s.enforce && Arc::strong_count(s) == 1));
+        assert!(b
+            .as_ref()
+            .is_some_and(|s| !s.enforce && Arc::strong_count(s) == 1));
+    }
+
+    #[test]
+    fn state_returns_to_its_connection_when_the_call_unwinds() {
+        let mut a = Some(ConnState::new(
+            true,
+            true,
+            None,
+            ConnectionStore::server(),
+            None,
+        ));
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            with_state(&mut a, || panic!("a callback gave up"))
+        }));
+        assert!(unwound.is_err());
+        assert!(current().is_none());
+        assert!(a.is_some());
     }
 
     #[test]
     fn result_is_unset_until_recorded() {
-        let s = ConnState::new(true, true, None, ConnectionStore::new(None), None);
+        let s = ConnState::new(true, true, None, ConnectionStore::server(), None);
         assert_eq!(s.verify_result(), None);
         s.record(VerifyCode::X509_V_OK);
         assert_eq!(s.verify_result(), Some(VerifyCode::X509_V_OK));

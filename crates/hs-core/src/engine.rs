@@ -539,7 +539,7 @@ impl Ssl {
             Ok(0) => {
                 self.eof = true;
                 // Let rustls see the EOF too, so its reader reports it.
-                let _ = process(conn, self.conn_state.as_ref(), &mut self.server_session);
+                let _ = process(conn, &mut self.conn_state, &mut self.server_session);
                 return Err(self.eof_error());
             }
             Ok(n) => self.timeline.record(Direction::Received, n),
@@ -560,7 +560,7 @@ impl Ssl {
                 "no TLS connection yet",
             ));
         };
-        match process(conn, self.conn_state.as_ref(), &mut self.server_session) {
+        match process(conn, &mut self.conn_state, &mut self.server_session) {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 if state.peer_has_closed() {
@@ -729,9 +729,8 @@ impl Ssl {
         };
         // The server's first flight is made here, its secrets too: the key log must see
         // this connection (conn_state.rs).
-        let (made, key) = server_cache::recording(|| match &self.conn_state {
-            Some(state) => with_state(state, || accepted.into_connection(cfg)),
-            None => accepted.into_connection(cfg),
+        let (made, key) = server_cache::recording(|| {
+            with_state(&mut self.conn_state, || accepted.into_connection(cfg))
         });
         if let Some(key) = key {
             self.server_session = key;
@@ -849,13 +848,10 @@ impl Ssl {
 /// session, goes to `server_session` (see `server_cache::recording`).
 fn process(
     conn: &mut Connection,
-    state: Option<&Arc<ConnState>>,
+    state: &mut Option<Arc<ConnState>>,
     server_session: &mut SessionKey,
 ) -> Result<rustls::IoState, rustls::Error> {
-    let run = |conn: &mut Connection| match state {
-        Some(state) => with_state(state, || conn.process_new_packets()),
-        None => conn.process_new_packets(),
-    };
+    let mut run = |conn: &mut Connection| with_state(state, || conn.process_new_packets());
     if !matches!(conn, Connection::Server(_)) {
         return run(conn);
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
@@ -100,29 +100,41 @@ impl fmt::Debug for Session {
 /// what this connection receives.
 #[derive(Debug)]
 pub(crate) struct ConnectionStore {
-    pub(crate) offer: Mutex<Option<Session>>,
-    /// Made when first needed: servers never need one.
-    received: OnceLock<Session>,
+    pub(crate) offer: Option<Session>,
+    /// What a client receives; servers receive no sessions and have none.
+    received: Option<Session>,
     /// TLS 1.3 tickets received so far (each is an event for the info callback).
     pub(crate) tickets: AtomicUsize,
 }
 
 impl ConnectionStore {
-    pub(crate) fn new(offer: Option<Session>) -> ConnectionStore {
+    /// A client's store, offering `offer`.
+    pub(crate) fn client(offer: Option<Session>) -> ConnectionStore {
         ConnectionStore {
-            offer: Mutex::new(offer),
-            received: OnceLock::new(),
+            offer,
+            received: Some(Session::default()),
             tickets: AtomicUsize::new(0),
         }
     }
 
-    /// What this connection received (empty until a server sent something).
-    pub(crate) fn received(&self) -> &Session {
-        self.received.get_or_init(Session::default)
+    /// A server's store: nothing offered, nothing to receive.
+    pub(crate) fn server() -> ConnectionStore {
+        ConnectionStore {
+            offer: None,
+            received: None,
+            tickets: AtomicUsize::new(0),
+        }
     }
 
-    fn offered(&self) -> Option<Session> {
-        self.offer.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// What this client received (empty until the server sent something); `None` on a
+    /// server.
+    pub(crate) fn received(&self) -> Option<&Session> {
+        self.received.as_ref()
+    }
+
+    /// `f` applied to the offered session's data, if a session was offered.
+    fn with_offered<R>(&self, f: impl FnOnce(&mut SessionData) -> Option<R>) -> Option<R> {
+        f(&mut self.offer.as_ref()?.lock())
     }
 }
 
@@ -131,15 +143,16 @@ impl ConnectionStore {
 #[derive(Debug)]
 pub(crate) struct RoutingStore;
 
+/// `f` applied to the store of the connection being driven on this thread, if any. No user
+/// callback runs inside `f`, so the state is borrowed rather than cloned.
 fn with_store<R>(f: impl FnOnce(&ConnectionStore) -> Option<R>) -> Option<R> {
-    let state = crate::conn_state::current()?;
-    f(&state.store)
+    crate::conn_state::with_current(|state| f(&state.store)).flatten()
 }
 
 impl ClientSessionStore for RoutingStore {
     fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
         with_store(|st| {
-            let mut d = st.received().lock();
+            let mut d = st.received()?.lock();
             d.server_name = Some(server_name);
             d.kx_hint = Some(group);
             Some(())
@@ -147,20 +160,12 @@ impl ClientSessionStore for RoutingStore {
     }
 
     fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
-        with_store(|st| {
-            let s = st.offered()?;
-            let d = s.lock();
-            if d.offers(server_name) {
-                d.kx_hint
-            } else {
-                None
-            }
-        })
+        with_store(|st| st.with_offered(|d| d.offers(server_name).then_some(d.kx_hint).flatten()))
     }
 
     fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
         with_store(|st| {
-            let mut d = st.received().lock();
+            let mut d = st.received()?.lock();
             d.server_name = Some(server_name);
             d.tls12 = Some(value);
             Some(())
@@ -169,21 +174,12 @@ impl ClientSessionStore for RoutingStore {
 
     fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
         with_store(|st| {
-            let s = st.offered()?;
-            let d = s.lock();
-            if d.offers(server_name) {
-                d.tls12.clone()
-            } else {
-                None
-            }
+            st.with_offered(|d| d.offers(server_name).then(|| d.tls12.clone()).flatten())
         })
     }
 
     fn remove_tls12_session(&self, _server_name: &ServerName<'static>) {
-        with_store(|st| {
-            st.offered()?.lock().tls12 = None;
-            Some(())
-        });
+        with_store(|st| st.with_offered(|d| d.tls12.take().map(drop)));
     }
 
     fn insert_tls13_ticket(
@@ -192,7 +188,7 @@ impl ClientSessionStore for RoutingStore {
         value: Tls13ClientSessionValue,
     ) {
         with_store(|st| {
-            let mut d = st.received().lock();
+            let mut d = st.received()?.lock();
             d.server_name = Some(server_name);
             d.tls13.push(value);
             st.tickets.fetch_add(1, Ordering::Relaxed);
@@ -205,14 +201,10 @@ impl ClientSessionStore for RoutingStore {
         server_name: &ServerName<'static>,
     ) -> Option<Tls13ClientSessionValue> {
         with_store(|st| {
-            let s = st.offered()?;
-            let mut d = s.lock();
-            if d.offers(server_name) {
+            st.with_offered(|d| {
                 // The newest ticket first, as OpenSSL's SSL_get1_session returns the latest.
-                d.tls13.pop()
-            } else {
-                None
-            }
+                d.offers(server_name).then(|| d.tls13.pop()).flatten()
+            })
         })
     }
 }

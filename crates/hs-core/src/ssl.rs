@@ -296,8 +296,10 @@ impl Ssl {
     /// Offers `session` for resumption (`SSL_set_session`); call before the handshake.
     pub fn set_session(&mut self, session: &Session) {
         self.offer = Some(session.clone());
-        if let Some(state) = &self.conn_state {
-            *state.store.offer.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.clone());
+        // Outside a call the connection holds its state alone (`with_state` lends it to
+        // rustls' callbacks only for the call).
+        if let Some(state) = self.conn_state.as_mut().and_then(Arc::get_mut) {
+            state.store.offer = Some(session.clone());
         }
     }
 
@@ -311,13 +313,13 @@ impl Ssl {
             return (self.role == Role::Server && !matches!(self.conn, Conn::Idle))
                 .then(Session::default);
         };
-        let store = &state.store;
-        if store.received().is_resumable() || !self.session_reused() {
-            Some(store.received().clone())
+        let received = state.store.received();
+        if received.is_some_and(Session::is_resumable) || !self.session_reused() {
+            Some(received.cloned().unwrap_or_default())
         } else {
             self.offer
                 .clone()
-                .or_else(|| Some(store.received().clone()))
+                .or_else(|| Some(received.cloned().unwrap_or_default()))
         }
     }
 
@@ -348,7 +350,9 @@ impl Ssl {
                 let Some(state) = &self.conn_state else {
                     return false;
                 };
-                state.store.received().mark_not_resumable();
+                if let Some(received) = state.store.received() {
+                    received.mark_not_resumable();
+                }
                 // The offered session is this connection's until the server answers
                 // without resuming it.
                 let kind = self.tls().and_then(|c| c.handshake_kind());
@@ -702,7 +706,7 @@ impl Ssl {
             || self.verify_mode().contains(VerifyMode::PEER)
             || self.ctx.verify_mode(true).contains(VerifyMode::PEER);
         let state = |callback, key_log| {
-            ConnState::new(true, false, callback, ConnectionStore::new(None), key_log)
+            ConnState::new(true, false, callback, ConnectionStore::server(), key_log)
         };
         self.tell(InfoEvent::HandshakeStart);
         self.want_hello = want_hello;
@@ -761,7 +765,7 @@ impl Ssl {
             enforce,
             self.verify_name.is_some(),
             self.verify_callback_in_force(),
-            ConnectionStore::new(self.offer.clone()),
+            ConnectionStore::client(self.offer.clone()),
             self.key_log_in_force(),
         );
         let base = if self.sni.is_some() {
@@ -792,8 +796,9 @@ impl Ssl {
             // as SNI; the verifier is told not to check it.
             (None, None) => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
         };
-        let conn = with_state(&state, || ClientConnection::new(cfg, name)).map_err(internal)?;
-        self.conn_state = Some(state);
+        let mut slot = Some(state);
+        let conn = with_state(&mut slot, || ClientConnection::new(cfg, name)).map_err(internal)?;
+        self.conn_state = slot;
         Ok(conn)
     }
 
