@@ -78,11 +78,12 @@ fn run() -> Result<(), String> {
          the machine do not count); `resumed` is TLS 1.2 session id / TLS 1.3 stateful cache, \
          `ticket` is stateless tickets; key exchange X25519 unless the protocol names \
          X25519MLKEM768. hs, rustls, OpenSSL and the floor run in alternating batches of about \
-         12.5 ms (96 rounds; hs, rustls and OpenSSL in an order where each follows each other \
+         12.5 ms (384 rounds; hs, rustls and OpenSSL in an order where each follows each other \
          equally often, the floor after them) and each figure is the median of its rounds, so a \
          slow phase of the shared machine hits every implementation alike. The rounds come from \
-         sixteen fresh set-ups of each case (6 rounds each), pooled: one set-up of the same code \
-         can measure 2 % (now and then 10 %) apart from the next. The cases take turns set-up \
+         sixty-four fresh set-ups of each case (6 rounds each), pooled: one set-up of the same \
+         code can measure 2 % (now and then 10 %) apart from the next, and with sixteen the \
+         short TLS 1.2 rows still moved by 1 % from run to run. The cases take turns set-up \
          by set-up, so a case's set-ups are seconds apart. Criterion's group measures the same \
          handshakes one implementation after the other for seconds each (its HTML report); \
          this machine's phases move the ratios of such sequential figures by up to 30 % from \

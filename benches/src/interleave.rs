@@ -32,10 +32,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// `cargo xtask bench`: 96 rounds (sixteen whole cycles of [`turns::ORDERS`]) of
+    /// `cargo xtask bench`: 384 rounds (sixty-four whole cycles of [`turns::ORDERS`]) of
     /// 12.5 ms batches.
     pub const FULL: Settings = Settings {
-        rounds: 96,
+        rounds: 384,
         batch: Duration::from_micros(12_500),
     };
     /// `--quick`: 6 rounds of 3 ms batches.
