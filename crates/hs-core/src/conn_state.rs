@@ -128,22 +128,15 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&ConnState) -> R) -> Option<R> {
 mod tests {
     use super::*;
 
+    /// A state that enforces verification and checks the name, or neither.
+    fn state(enforce: bool) -> Arc<ConnState> {
+        ConnState::new(enforce, enforce, None, ConnectionStore::server(), None)
+    }
+
     #[test]
     fn state_is_current_only_inside_the_call_and_nests() {
-        let mut a = Some(ConnState::new(
-            true,
-            true,
-            None,
-            ConnectionStore::server(),
-            None,
-        ));
-        let mut b = Some(ConnState::new(
-            false,
-            false,
-            None,
-            ConnectionStore::server(),
-            None,
-        ));
+        let mut a = Some(state(true));
+        let mut b = Some(state(false));
         assert!(current().is_none());
         with_state(&mut a, || {
             assert!(current().is_some_and(|s| s.enforce));
@@ -163,13 +156,7 @@ mod tests {
 
     #[test]
     fn state_returns_to_its_connection_when_the_call_unwinds() {
-        let mut a = Some(ConnState::new(
-            true,
-            true,
-            None,
-            ConnectionStore::server(),
-            None,
-        ));
+        let mut a = Some(state(true));
         let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             with_state(&mut a, || panic!("a callback gave up"))
         }));
@@ -180,7 +167,7 @@ mod tests {
 
     #[test]
     fn result_is_unset_until_recorded() {
-        let s = ConnState::new(true, true, None, ConnectionStore::server(), None);
+        let s = state(true);
         assert_eq!(s.verify_result(), None);
         s.record(VerifyCode::X509_V_OK);
         assert_eq!(s.verify_result(), Some(VerifyCode::X509_V_OK));
