@@ -87,8 +87,10 @@ thread_local! {
 }
 
 /// Runs `f` with the state in `slot` as the current connection's state, restoring whatever
-/// was current before (so a callback that drives another connection cannot confuse the two);
-/// with nothing in `slot`, runs `f` as it is.
+/// was current before (so a callback that drives another connection cannot confuse the two).
+/// With nothing in `slot`, no state is current during `f`: a connection without one (a
+/// server that verifies no client and logs no keys) driven from another connection's
+/// callback must not be taken for that connection.
 ///
 /// The state moves into the thread-local for the call and back into `slot` afterwards, also
 /// when `f` unwinds: no reference count changes hands (an `Arc` clone and drop are two atomic
@@ -102,13 +104,10 @@ pub(crate) fn with_state<R>(slot: &mut Option<Arc<ConnState>>, f: impl FnOnce() 
     impl Drop for Restore<'_> {
         fn drop(&mut self) {
             let previous = self.previous.take();
-            *self.slot = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), previous));
+            *self.slot = CURRENT.with(|c| c.replace(previous));
         }
     }
-    let Some(state) = slot.take() else {
-        return f();
-    };
-    let previous = CURRENT.with(|c| c.borrow_mut().replace(state));
+    let previous = CURRENT.with(|c| c.replace(slot.take()));
     let _restore = Restore { slot, previous };
     f()
 }
@@ -142,7 +141,7 @@ mod tests {
             assert!(current().is_some_and(|s| s.enforce));
             with_state(&mut b, || assert!(current().is_some_and(|s| !s.enforce)));
             assert!(current().is_some_and(|s| s.enforce));
-            with_state(&mut None, || assert!(current().is_some_and(|s| s.enforce)));
+            with_state(&mut None, || assert!(current().is_none()));
         });
         assert!(current().is_none());
         // Each state is back where it was, and nothing else holds it.

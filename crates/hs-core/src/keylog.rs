@@ -26,11 +26,12 @@ impl rustls::KeyLog for RoutingKeyLog {
         if label == UNUSED_EARLY_SECRET {
             return;
         }
-        crate::conn_state::with_current(|state| {
-            if let Some(cb) = &state.key_log {
-                cb(&line(label, client_random, secret));
-            }
-        });
+        // The callback is taken out of the thread's state before it runs: it may drive
+        // another connection on this thread, which installs that connection's state.
+        let cb = crate::conn_state::with_current(|state| state.key_log.clone()).flatten();
+        if let Some(cb) = cb {
+            cb(&line(label, client_random, secret));
+        }
     }
 
     fn will_log(&self, label: &str) -> bool {

@@ -721,7 +721,8 @@ impl Ssl {
                     self.conn = Conn::Tls(Box::new(conn.into()));
                     // Its context cannot change any more (`may_restart_server` starts over):
                     // if it verifies no client and logs no keys, no call into rustls needs
-                    // the state, and each is spared installing it (conn_state.rs).
+                    // a state, and none is built (its calls run with no state current:
+                    // conn_state.rs).
                     self.conn_state =
                         (verifies || key_log.is_some()).then(|| state(callback, key_log));
                     return;

@@ -444,6 +444,40 @@ fn a_connection_without_a_key_log_logs_nothing() {
     assert!(!log.lock().unwrap().is_empty());
 }
 
+#[test]
+fn a_key_log_callback_may_drive_another_connection() {
+    let pki = p256();
+    let (client_ctx, server_ctx) = (pki.client_context(), pki.server_context());
+    let inner_done = Arc::new(Mutex::new(None));
+    let (log, done) = (Log::<String>::default(), inner_done.clone());
+    let l = log.clone();
+    let cb: KeyLogCallback = Arc::new(move |line: &str| {
+        // Taken by this callback while the other pair handshakes: it must not be called
+        // for that pair's secrets (which would also wait forever on this lock).
+        let Ok(mut done) = done.try_lock() else {
+            l.lock()
+                .unwrap()
+                .push("called for the other pair".to_owned());
+            return;
+        };
+        l.lock().unwrap().push(line.to_owned());
+        if done.is_none() {
+            // A whole handshake of another pair, from inside this connection's call.
+            let (mut c, mut s) = pair(&client_ctx, &server_ctx);
+            handshake(&mut c, &mut s);
+            *done = Some(c.is_init_finished() && s.is_init_finished());
+        }
+    });
+    let logging = pki.client_builder().key_log(cb).build().unwrap();
+    let (mut c, mut s) = pair(&logging, &pki.server_context());
+    handshake(&mut c, &mut s);
+    assert_eq!(*inner_done.lock().unwrap(), Some(true));
+    // The outer connection went on logging its own secrets after the inner one finished,
+    // and only its own.
+    assert!(!log.lock().unwrap().iter().any(|l| l.contains("other pair")));
+    assert_eq!(labels(&log).len(), 5);
+}
+
 /// A server whose session cache (`cache` sessions, no stateless tickets, `tickets` TLS 1.3
 /// tickets per handshake) logs what it adds and removes.
 fn watched_cache(cache: usize, tickets: usize) -> (Context, Log<String>) {
