@@ -314,12 +314,12 @@ impl Ssl {
                 .then(Session::default);
         };
         let received = state.store.received();
-        if received.is_some_and(Session::is_resumable) || !self.session_reused() {
-            Some(received.cloned().unwrap_or_default())
-        } else {
-            self.offer
-                .clone()
-                .or_else(|| Some(received.cloned().unwrap_or_default()))
+        // A resumed handshake that received nothing new hands back the session it resumed.
+        let resumed_as_offered =
+            self.session_reused() && !received.is_some_and(Session::is_resumable);
+        match &self.offer {
+            Some(offer) if resumed_as_offered => Some(offer.clone()),
+            _ => Some(received.cloned().unwrap_or_default()),
         }
     }
 

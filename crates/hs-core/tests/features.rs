@@ -459,6 +459,38 @@ fn sessions_resume_across_transports_and_keep_the_verify_result() {
 }
 
 #[test]
+fn a_resumed_client_hands_back_the_session_it_resumed_until_new_tickets_arrive() {
+    let pki = p256();
+    let (client, server) = (pki.client_context(), pki.server_context());
+    let (mut c, mut s) = pair(&client, &server);
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c, &mut c_io, &mut s, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+    assert_eq!(transfer(&mut s, &mut s_io, &mut c, &mut c_io, b"t"), b"t");
+    let first = c.session().expect("a session");
+    let issued = first.tls13_tickets();
+    assert!(issued >= 2, "the server issued {issued} tickets");
+
+    let (mut c2, mut s2) = pair(&client, &server);
+    c2.set_session(&first);
+    let (mut c_io, mut s_io) = hs_bio::bio_pair(17 * 1024, 17 * 1024);
+    let (cl, sl) = drive(&mut c2, &mut c_io, &mut s2, &mut s_io, 50);
+    assert!(cl.ok() && sl.ok());
+    assert!(c2.session_reused());
+    // The new tickets are still in the transport: the session is the one resumed, less
+    // the ticket it used (SSL_get1_session returns the resumed session).
+    let resumed = c2.session().expect("a session");
+    assert!(resumed.is_resumable());
+    assert_eq!(resumed.tls13_tickets(), issued - 1);
+    assert_eq!(first.tls13_tickets(), issued - 1);
+    // Once they are read, the connection's own session, with the new tickets.
+    assert_eq!(transfer(&mut s2, &mut s_io, &mut c2, &mut c_io, b"t"), b"t");
+    let renewed = c2.session().expect("a session");
+    assert_eq!(renewed.tls13_tickets(), issued);
+    assert_eq!(first.tls13_tickets(), issued - 1);
+}
+
+#[test]
 fn read_client_hello_reports_sni_alpn_and_offered_versions_before_answering() {
     let pki = p256();
     let client = pki
