@@ -42,8 +42,9 @@ fn rate(t: Option<&SideTimes>, side: Side) -> Option<f64> {
 /// land), now and then by 10 %, as much as the differences the targets are about or more.
 /// Pooling the rounds of many set-ups keeps one set-up's luck out of the figure: with four,
 /// a ratio moved by 2-3 % from one run to the next on the 2-core VM; with sixteen, the
-/// short TLS 1.2 rows (about 15 µs a side) still moved by 1 %; with sixty-four, two runs of
-/// one build agree to 0.3 %. The cases take turns set-up by set-up (every case's first
+/// short TLS 1.2 rows (about 15 µs a side) still moved by 1 %; with sixty-four, runs of one
+/// build mostly agree to 0.3 %, but now and then a run still puts the short TLS 1.2 rows
+/// 1 % away from the others. The cases take turns set-up by set-up (every case's first
 /// set-up, then every case's second, …), so that a case's set-ups are seconds apart: a
 /// phase of the process or of the machine that lasts a few seconds falls on one set-up of
 /// many cases rather than on most of one case's.
