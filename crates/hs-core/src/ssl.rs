@@ -317,10 +317,10 @@ impl Ssl {
         // A resumed handshake that received nothing new hands back the session it resumed.
         let resumed_as_offered =
             self.session_reused() && !received.is_some_and(Session::is_resumable);
-        match &self.offer {
-            Some(offer) if resumed_as_offered => Some(offer.clone()),
-            _ => Some(received.cloned().unwrap_or_default()),
-        }
+        Some(match &self.offer {
+            Some(offer) if resumed_as_offered => offer.clone(),
+            _ => received.cloned().unwrap_or_default(),
+        })
     }
 
     /// What OpenSSL's `SSL_free` and `SSL_clear` do to a connection that finished its
