@@ -132,6 +132,9 @@ pub(crate) struct ContextInner {
     pub(crate) server_cache: Option<Arc<KeyedCache>>,
     /// TLS 1.3 is among the versions spoken.
     pub(crate) tls13: bool,
+    /// A server that speaks TLS 1.2, caches sessions and issues tickets: its connections
+    /// look for a ticket request in the ClientHello (see `server_cache::recording`).
+    pub(crate) tls12_tickets: bool,
     pub(crate) verify_mode: Option<VerifyMode>,
     pub(crate) ignore_unexpected_eof: bool,
     /// Connections record their handshake timeline.
@@ -508,8 +511,8 @@ impl ContextBuilder {
         self
     }
 
-    /// Whether the server issues stateless tickets (`SSL_OP_NO_TICKET` turns them off).
-    /// Default on.
+    /// Whether the server issues stateless tickets, and a TLS 1.2 client asks for them
+    /// (`SSL_OP_NO_TICKET` turns them off). Default on.
     pub fn session_tickets(mut self, on: bool) -> Self {
         self.no_tickets = !on;
         self
@@ -631,8 +634,15 @@ impl ContextBuilder {
         client.alpn_protocols = self.alpn.clone();
         // Clients resume only what the application hands them (`Ssl::set_session`), as
         // OpenSSL clients do: the store answers for the connection being driven.
+        // Without tickets a TLS 1.2 client asks for none (no session_ticket extension), as
+        // an OpenSSL client with `SSL_OP_NO_TICKET` does, and resumes by session id.
         client.resumption =
-            rustls::client::Resumption::store(Arc::new(crate::session::RoutingStore));
+            rustls::client::Resumption::store(Arc::new(crate::session::RoutingStore))
+                .tls12_resumption(if self.no_tickets {
+                    rustls::client::Tls12Resumption::SessionIdOnly
+                } else {
+                    rustls::client::Tls12Resumption::SessionIdOrTickets
+                });
         // Secrets go to the connection's own key log, if it has one (keylog.rs).
         client.key_log = Arc::new(RoutingKeyLog);
         let mut client_no_sni = client.clone();
@@ -705,6 +715,11 @@ impl ContextBuilder {
             None
         };
 
+        let tls12_tickets = server_cache.is_some()
+            && server.as_ref().is_some_and(|s| s.ticketer.enabled())
+            && versions
+                .iter()
+                .any(|v| v.version == rustls::ProtocolVersion::TLSv1_2);
         Ok(Context {
             inner: Arc::new(ContextInner {
                 client: Arc::new(client),
@@ -714,6 +729,7 @@ impl ContextBuilder {
                 tls13: versions
                     .iter()
                     .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3),
+                tls12_tickets,
                 verify_mode: self.verify_mode,
                 ignore_unexpected_eof: self.ignore_unexpected_eof,
                 timeline: self.timeline,

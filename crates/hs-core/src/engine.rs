@@ -539,7 +539,12 @@ impl Ssl {
             Ok(0) => {
                 self.eof = true;
                 // Let rustls see the EOF too, so its reader reports it.
-                let _ = process(conn, &mut self.conn_state, &mut self.server_session);
+                let _ = process(
+                    conn,
+                    &mut self.conn_state,
+                    &mut self.server_session,
+                    self.scan.as_ref(),
+                );
                 return Err(self.eof_error());
             }
             Ok(n) => self.timeline.record(Direction::Received, n),
@@ -560,7 +565,12 @@ impl Ssl {
                 "no TLS connection yet",
             ));
         };
-        match process(conn, &mut self.conn_state, &mut self.server_session) {
+        match process(
+            conn,
+            &mut self.conn_state,
+            &mut self.server_session,
+            self.scan.as_ref(),
+        ) {
             Ok(state) => {
                 self.plaintext_pending = state.plaintext_bytes_to_read();
                 if state.peer_has_closed() {
@@ -717,6 +727,10 @@ impl Ssl {
             c.alpn_protocols = alpn;
             cfg = Arc::new(c);
         }
+        // A server of this configuration that issues tickets gives a TLS 1.2 client that
+        // asks for one no session id (`server_cache::recording`).
+        let tickets =
+            cfg.ticketer.enabled() && self.scan.as_ref().is_some_and(Scan::ticket_requested);
         // The callbacks have answered: the ClientHello's bytes are no longer needed.
         if let Some(scan) = &mut self.scan {
             scan.release_client_hello();
@@ -729,7 +743,7 @@ impl Ssl {
         };
         // The server's first flight is made here, its secrets too: the key log must see
         // this connection (conn_state.rs).
-        let (made, key) = server_cache::recording(|| {
+        let (made, key) = server_cache::recording(tickets, || {
             with_state(&mut self.conn_state, || accepted.into_connection(cfg))
         });
         if let Some(key) = key {
@@ -845,17 +859,20 @@ impl Ssl {
 
 /// `process_new_packets`, with a client's state current for the verifier and session store
 /// it may call (see `conn_state.rs`); a server's session key, if it stored or resumed a
-/// session, goes to `server_session` (see `server_cache::recording`).
+/// session, goes to `server_session` (see `server_cache::recording`, which also says what
+/// a ticket request found by the server's `scan` changes).
 fn process(
     conn: &mut Connection,
     state: &mut Option<Arc<ConnState>>,
     server_session: &mut SessionKey,
+    scan: Option<&Scan>,
 ) -> Result<rustls::IoState, rustls::Error> {
     let mut run = |conn: &mut Connection| with_state(state, || conn.process_new_packets());
     if !matches!(conn, Connection::Server(_)) {
         return run(conn);
     }
-    let (r, key) = server_cache::recording(|| run(conn));
+    let ticket_requested = scan.is_some_and(Scan::ticket_requested);
+    let (r, key) = server_cache::recording(ticket_requested, || run(conn));
     if let Some(key) = key {
         *server_session = key;
     }

@@ -48,6 +48,11 @@ impl<'a> Reader<'a> {
         let n = self.u16()?;
         self.take(n)
     }
+    /// One extension of an extensions block: (type, body).
+    fn extension(&mut self) -> Option<(u16, &'a [u8])> {
+        let kind = self.u16()? as u16;
+        Some((kind, self.vec16()?))
+    }
 }
 
 /// Extension number of session_ticket (RFC 5077).
@@ -65,23 +70,45 @@ struct Hello<'a> {
 
 impl<'a> Hello<'a> {
     fn parse(hello: &'a [u8]) -> Option<Hello<'a>> {
-        let mut r = Reader(hello.get(4..)?);
-        let legacy_version = r.u16()? as u16;
-        r.take(32)?; // random
-        let session_id = r.vec8()?;
-        r.vec16()?; // cipher suites
-        r.vec8()?; // compression methods
-        let mut exts = Reader(r.vec16().unwrap_or_default());
+        let (legacy_version, session_id, mut exts) = Hello::fields(hello)?;
         let mut extensions = Vec::new();
         while !exts.0.is_empty() {
-            let kind = exts.u16()? as u16;
-            extensions.push((kind, exts.vec16()?));
+            extensions.push(exts.extension()?);
         }
         Some(Hello {
             legacy_version,
             session_id,
             extensions,
         })
+    }
+
+    /// The legacy version, the session id and a reader over the extensions block.
+    fn fields(hello: &'a [u8]) -> Option<(u16, &'a [u8], Reader<'a>)> {
+        let mut r = Reader(hello.get(4..)?);
+        let legacy_version = r.u16()? as u16;
+        r.take(32)?; // random
+        let session_id = r.vec8()?;
+        r.vec16()?; // cipher suites
+        r.vec8()?; // compression methods
+        Some((
+            legacy_version,
+            session_id,
+            Reader(r.vec16().unwrap_or_default()),
+        ))
+    }
+
+    /// True if the (complete) ClientHello `hello` has an extension of type `kind`; read
+    /// in place, without collecting the others.
+    fn has_extension(hello: &[u8], kind: u16) -> bool {
+        let Some((_, _, mut exts)) = Hello::fields(hello) else {
+            return false;
+        };
+        while let Some((k, _)) = exts.extension() {
+            if k == kind {
+                return true;
+            }
+        }
+        false
     }
 
     fn extension(&self, kind: u16) -> Option<&'a [u8]> {
@@ -150,6 +177,13 @@ pub(crate) struct Scan {
     /// On a server, the ClientHello message being reassembled from handshake records, until
     /// it is complete (rustls does not show the versions a client offers).
     hello: Option<Vec<u8>>,
+    /// Whether the complete ClientHello is kept for [`offered_versions`](Scan::offered_versions)
+    /// and [`resumption_offer`](Scan::resumption_offer), or only looked at for
+    /// [`ticket_requested`](Scan::ticket_requested).
+    keep_hello: bool,
+    /// The ClientHello had a session_ticket extension, empty or not (known once it is
+    /// complete).
+    ticket_requested: bool,
 }
 
 impl Scan {
@@ -158,14 +192,32 @@ impl Scan {
         &self.prefix[..self.prefix_len]
     }
 
-    /// Starts reassembling the ClientHello (servers).
+    /// Starts reassembling the ClientHello (servers), and keeps it once complete.
     pub(crate) fn capture_client_hello(&mut self) {
         self.hello = Some(Vec::new());
+        self.keep_hello = true;
     }
 
-    /// Frees the reassembled ClientHello once what it offered has been read.
+    /// Starts looking for a session_ticket extension in the ClientHello (servers), keeping
+    /// none of its bytes; a ClientHello that arrives whole in one read is not copied.
+    pub(crate) fn watch_ticket_request(&mut self) {
+        self.hello = Some(Vec::new());
+        self.keep_hello = false;
+    }
+
+    /// True once a complete ClientHello with a session_ticket extension (RFC 5077: the
+    /// client takes a TLS 1.2 ticket, or offers one) was seen by
+    /// [`capture_client_hello`](Scan::capture_client_hello) or
+    /// [`watch_ticket_request`](Scan::watch_ticket_request).
+    pub(crate) fn ticket_requested(&self) -> bool {
+        self.ticket_requested
+    }
+
+    /// Frees the reassembled ClientHello once what it offered has been read (and answered:
+    /// [`ticket_requested`](Scan::ticket_requested) is false from now on).
     pub(crate) fn release_client_hello(&mut self) {
         self.hello = None;
+        self.ticket_requested = false;
     }
 
     /// The protocol versions the ClientHello offered (IANA numbers, the client's order):
@@ -202,6 +254,27 @@ impl Scan {
             .and_then(Hello::parse)
     }
 
+    /// Adds handshake bytes to the ClientHello being reassembled, if any, and looks at it
+    /// once it is complete.
+    fn take_hello(&mut self, piece: &[u8]) {
+        let Some(hello) = self.hello.as_mut().filter(|h| !hello_complete(h)) else {
+            return;
+        };
+        let whole = if hello.is_empty() && !self.keep_hello && hello_complete(piece) {
+            piece
+        } else {
+            hello.extend_from_slice(piece);
+            if !hello_complete(hello) {
+                return;
+            }
+            &hello[..]
+        };
+        self.ticket_requested = Hello::has_extension(whole, SESSION_TICKET);
+        if !self.keep_hello {
+            self.hello = None;
+        }
+    }
+
     /// Takes note of bytes received, in order.
     pub(crate) fn feed(&mut self, mut bytes: &[u8]) {
         let take = bytes.len().min(PREFIX_LEN - self.prefix_len);
@@ -224,9 +297,7 @@ impl Scan {
             } else {
                 let take = bytes.len().min(self.remaining);
                 if self.header[0] == HANDSHAKE {
-                    if let Some(hello) = self.hello.as_mut().filter(|h| !hello_complete(h)) {
-                        hello.extend_from_slice(&bytes[..take]);
-                    }
+                    self.take_hello(&bytes[..take]);
                 }
                 if self.plain_alert {
                     for &b in &bytes[..take] {
@@ -364,6 +435,34 @@ mod tests {
         let mut scan = Scan::default();
         scan.capture_client_hello();
         assert_eq!(scan.resumption_offer(), None, "no ClientHello yet");
+    }
+
+    #[test]
+    fn a_ticket_request_is_seen_whole_or_fragmented_and_only_a_captured_hello_is_kept() {
+        for (exts, requested) in [
+            (vec![(35, vec![])], true),
+            (vec![(10, vec![0, 2, 0, 29]), (35, vec![9; 40])], true),
+            (vec![(10, vec![0, 2, 0, 29])], false),
+        ] {
+            for frag in [1, 7, 1000] {
+                let records = client_hello(0x0303, &exts, frag);
+                let mut watched = Scan::default();
+                watched.watch_ticket_request();
+                let mut captured = Scan::default();
+                captured.capture_client_hello();
+                for piece in records.chunks(frag + 5) {
+                    watched.feed(piece);
+                    captured.feed(piece);
+                }
+                let what = format!("{exts:?} in records of {frag}");
+                assert_eq!(watched.ticket_requested(), requested, "{what}");
+                assert_eq!(captured.ticket_requested(), requested, "{what}");
+                assert!(watched.hello.is_none(), "{what}: nothing kept");
+                assert_eq!(captured.offered_versions(), vec![0x0303], "{what}");
+                captured.release_client_hello();
+                assert!(!captured.ticket_requested(), "answered");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! shares a [`ServerResumption`]; and [`KeyedCache`], which tells a connection which cache
 //! entry is its session.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +25,12 @@ thread_local! {
     static TOUCHED: RefCell<Option<SessionKey>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// The ClientHello of the connection rustls is running for on this thread asks for a
+    /// TLS 1.2 ticket from a server that issues them (see [`recording`]).
+    static TICKET_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
 fn touch(key: &[u8]) {
     TOUCHED.with(|t| *t.borrow_mut() = Some(SessionKey::from_slice(key)));
 }
@@ -38,9 +44,20 @@ fn take_touched() -> Option<SessionKey> {
 /// which `SSL_free` without a shutdown removes from the cache (`Ssl::clear_bad_session`).
 /// rustls calls the store synchronously, on the caller's thread; a key left from a call that
 /// hs did not make (a raw rustls connection sharing the configuration) is discarded first.
-pub(crate) fn recording<R>(f: impl FnOnce() -> R) -> (R, Option<SessionKey>) {
+///
+/// `ticket_requested`: the connection's ClientHello has a session_ticket extension and its
+/// server issues tickets. A TLS 1.2 session it makes then gets no session id and is not
+/// cached, as OpenSSL's server does (`ssl_generate_session_id`: "If RFC5077 ticket, use
+/// empty session ID"): the ticket resumes it. rustls asks the cache whether it caches
+/// (`can_cache`) before it makes a session id; the cache answers no for that call.
+pub(crate) fn recording<R>(
+    ticket_requested: bool,
+    f: impl FnOnce() -> R,
+) -> (R, Option<SessionKey>) {
     take_touched();
+    TICKET_REQUESTED.with(|t| t.set(ticket_requested));
     let r = f();
+    TICKET_REQUESTED.with(|t| t.set(false));
     (r, take_touched())
 }
 
@@ -94,7 +111,7 @@ impl StoresServerSessions for KeyedCache {
     }
 
     fn can_cache(&self) -> bool {
-        self.inner.can_cache()
+        self.inner.can_cache() && !TICKET_REQUESTED.with(Cell::get)
     }
 }
 
@@ -141,6 +158,11 @@ impl ServerResumption {
     /// are evicted, oldest first, when the next one is stored.
     pub fn set_cache_size(&self, n: usize) {
         self.cache.limit.store(n.max(1), Ordering::Relaxed);
+    }
+
+    /// How many sessions the cache holds (`SSL_CTX_sess_number`).
+    pub fn cached_sessions(&self) -> usize {
+        self.cache.lock().sessions.len()
     }
 
     /// Where the cache's events go from now on (none: nowhere).
@@ -318,22 +340,22 @@ mod tests {
     fn the_keyed_cache_records_what_a_call_stored_or_found() {
         let (inner, log) = recording(4);
         let cache = KeyedCache::new(inner);
-        let ((), key) = super::recording(|| {
+        let ((), key) = super::recording(false, || {
             cache.put(vec![1], vec![1]);
             cache.put(vec![2], vec![2]);
         });
         assert_eq!(key.as_deref(), Some(&[2u8][..]));
-        let (found, key) = super::recording(|| cache.get(&[1]));
+        let (found, key) = super::recording(false, || cache.get(&[1]));
         assert_eq!((found, key.as_deref()), (Some(vec![1]), Some(&[1u8][..])));
         // A miss records nothing; nor does a removal, which tells the remove callback.
-        let (found, key) = super::recording(|| cache.get(&[9]));
+        let (found, key) = super::recording(false, || cache.get(&[9]));
         assert_eq!((found, key), (None, None));
-        let (removed, key) = super::recording(|| cache.remove(&[1]));
+        let (removed, key) = super::recording(false, || cache.remove(&[1]));
         assert_eq!((removed, key), (true, None));
         assert!(!cache.remove(&[1]));
         // A key left by a call made elsewhere is not taken for the next one's.
         cache.put(vec![3], vec![3]);
-        let (_, key) = super::recording(|| cache.get(&[9]));
+        let (_, key) = super::recording(false, || cache.get(&[9]));
         assert_eq!(key, None);
         assert_eq!(*log.lock().unwrap(), ["+1", "+2", "-1", "+3"]);
     }

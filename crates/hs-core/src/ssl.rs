@@ -725,6 +725,7 @@ impl Ssl {
                     // conn_state.rs).
                     self.conn_state =
                         (verifies || key_log.is_some()).then(|| state(callback, key_log));
+                    self.watch_ticket_request();
                     return;
                 }
             }
@@ -735,6 +736,18 @@ impl Ssl {
             self.scan
                 .get_or_insert_with(Default::default)
                 .capture_client_hello();
+        } else {
+            self.watch_ticket_request();
+        }
+    }
+
+    /// A server that may answer a TLS 1.2 ticket request with a session that has no id
+    /// (`server_cache::recording`) learns from the ClientHello whether there is one.
+    fn watch_ticket_request(&mut self) {
+        if self.ctx.inner.tls12_tickets {
+            self.scan
+                .get_or_insert_with(Default::default)
+                .watch_ticket_request();
         }
     }
 

@@ -1,6 +1,7 @@
 //! A server resumption state (session cache and ticket keys) shared by several contexts, as
 //! an OpenSSL `SSL_CTX` shares its own with all its `SSL`s and keeps it through changes of
-//! its settings; and what a fatal alert does to the session the ClientHello offered.
+//! its settings; what a fatal alert does to the session the ClientHello offered; and which
+//! TLS 1.2 sessions a server that issues tickets caches.
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{drive, p256, pair};
 use hs_core::{
-    AlpnChoice, Context, ContextBuilder, ServerResumption, ServerSessionCallback,
+    AlpnChoice, Context, ContextBuilder, HelloDecision, ServerResumption, ServerSessionCallback,
     ServerSessionEvent, Session, Ssl, Version,
 };
 
@@ -173,5 +174,47 @@ fn an_alpn_refusal_removes_the_offered_session_from_the_cache() {
                 && cached.contains(&removed.replace('-', "+")),
             "{version:?}: {log:?}"
         );
+    }
+}
+
+#[test]
+fn a_tls12_client_asking_for_a_ticket_gets_a_session_the_server_does_not_cache() {
+    // OpenSSL's server gives a session it makes with a ticket no session id
+    // (ssl_generate_session_id), so it neither caches it nor calls the new-session callback:
+    // the ticket resumes it. A client that asks for no ticket gets a cached session.
+    type Path = fn(ContextBuilder) -> ContextBuilder;
+    let paths: [(&str, Path); 3] = [
+        ("rustls reads the ClientHello", |b| b),
+        ("info callback", |b| b.info_callback(Arc::new(|_| {}))),
+        ("ClientHello callback", |b| {
+            b.client_hello(|_| HelloDecision::Continue)
+        }),
+    ];
+    for (path, with) in paths {
+        let shared = ServerResumption::new(16).unwrap();
+        let log = watch(&shared);
+        let server = with(server(Version::Tls12, true).server_resumption(&shared))
+            .build()
+            .unwrap();
+        let client = |tickets| {
+            p256()
+                .client_builder()
+                .only_version(Version::Tls12)
+                .session_tickets(tickets)
+                .build()
+                .unwrap()
+        };
+        let (ticketed, by_id) = (client(true), client(false));
+        let (mut c, mut s) = pair(&ticketed, &server);
+        let session = handshake(&mut c, &mut s).expect(path);
+        assert_eq!(*log.lock().unwrap(), Vec::<String>::new(), "{path}");
+        assert_eq!(shared.cached_sessions(), 0, "{path}");
+        assert!(resumes(&ticketed, &server, &session), "{path}: by ticket");
+
+        let (mut c, mut s) = pair(&by_id, &server);
+        let session = handshake(&mut c, &mut s).expect(path);
+        assert_eq!(*log.lock().unwrap(), ["+1"], "{path}");
+        assert_eq!(shared.cached_sessions(), 1, "{path}");
+        assert!(resumes(&by_id, &server, &session), "{path}: by id");
     }
 }

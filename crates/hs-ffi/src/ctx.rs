@@ -25,6 +25,7 @@ const SSL_OP_NO_TLSV1_2: u64 = 1 << 27;
 const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
 const SSL_MODE_AUTO_RETRY: u64 = 4;
 
+pub(crate) const SSL_CTRL_SESS_NUMBER: c_int = 20;
 pub(crate) const SSL_CTRL_SESS_CONNECT: c_int = 21;
 pub(crate) const SSL_CTRL_SESS_CONNECT_GOOD: c_int = 22;
 pub(crate) const SSL_CTRL_SESS_ACCEPT: c_int = 24;
@@ -1206,6 +1207,11 @@ ffi_fn! {
             SSL_CTRL_GET_SESS_CACHE_SIZE => {
                 c.lock().settings.cache_size.unwrap_or(SESSION_CACHE_MAX_SIZE_DEFAULT)
             }
+            SSL_CTRL_SESS_NUMBER => c
+                .lock()
+                .resumption
+                .as_ref()
+                .map_or(0, |r| r.cached_sessions() as c_long),
             SSL_CTRL_SESS_CONNECT => counter(counter::CONNECT),
             SSL_CTRL_SESS_CONNECT_GOOD => counter(counter::CONNECT_GOOD),
             SSL_CTRL_SESS_ACCEPT => counter(counter::ACCEPT),

@@ -69,7 +69,8 @@
 //! store, verify mode and verify callback, options, TLS 1.3 suites and TLS 1.2 cipher lists, groups, ALPN with a
 //! selection callback, the servername callback with `SSL_set_SSL_CTX`, session cache mode
 //! and size, the new-session callback (on clients, and on servers for each session they
-//! cache) and the remove callback, `sess_*` counters, info and keylog callbacks, ex_data),
+//! cache) and the remove callback, `sess_*` counters and `SSL_CTX_sess_number`, info and
+//! keylog callbacks, ex_data),
 //! `SSL` (handshake on any BIO, the read/write/peek/shutdown family with `_ex` variants,
 //! `SSL_get_error` computed as OpenSSL 3 does it, state queries with `SSL_get_state` and
 //! the info callback, SNI, hostname checks, peer certificates, sessions and resumption,
@@ -105,8 +106,8 @@
 //!   but do not change behaviour. Of the modes, `SSL_MODE_ENABLE_PARTIAL_WRITE` is honoured
 //!   and `SSL_MODE_AUTO_RETRY` (OpenSSL 3's default) is always in effect; the others are
 //!   stored only.
-//! * `SSL_CTX_ctrl` commands not listed above (including `SSL_CTRL_SESS_NUMBER` and
-//!   `SSL_CTRL_SESS_MISSES`, which rustls' cache does not report) return 0.
+//! * `SSL_CTX_ctrl` commands not listed above (including `SSL_CTRL_SESS_MISSES`, which
+//!   rustls does not report) return 0.
 //! * Cipher strings: explicit suite names, and `DEFAULT`/`ALL`/`HIGH`/`ECDHE`/`AESGCM`/
 //!   `CHACHA20` for the suites hs has; `!x`, `-x`, `+x`, `@STRENGTH` are ignored. A string
 //!   naming nothing hs has fails with `SSL_R_NO_CIPHER_MATCH`.
@@ -188,12 +189,11 @@
 //!   after a TLS 1.3 resumption the server's second ticket adds a LOOP on both sides.
 //! * **Server session callbacks**: the server's new-session callback is called for each
 //!   session hs's server cache stores (TLS 1.2 session IDs, TLS 1.3 stateful tickets with
-//!   `SSL_OP_NO_TICKET`), the remove callback for each it drops (the oldest when
+//!   `SSL_OP_NO_TICKET`; as in OpenSSL, a TLS 1.2 session made for a client that asks for a
+//!   ticket has no session ID and is not cached), the remove callback for each it drops (the oldest when
 //!   `SSL_CTX_sess_set_cache_size` is reached). Unlike OpenSSL: with TLS 1.3 stateless
 //!   tickets (the default) the server has no session to report, so its new-session
-//!   callback is not called (OpenSSL: once per ticket); with TLS 1.2 tickets hs's (rustls')
-//!   server also caches the session by session ID, so its new-session callback runs once
-//!   per full handshake (OpenSSL: never, it gives no session ID with a ticket); a TLS 1.3
+//!   callback is not called (OpenSSL: once per ticket); a TLS 1.3
 //!   stateful session used for a resumption is removed (single use, remove callback),
 //!   where OpenSSL keeps it unless early data is enabled; when an ALPN callback refuses a
 //!   ClientHello that offers a ticket (TLS 1.2, or TLS 1.3 stateless), OpenSSL's remove

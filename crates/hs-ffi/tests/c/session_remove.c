@@ -16,10 +16,11 @@
  * - TLS 1.2 with session IDs and TLS 1.3 with stateful tickets, an ALPN callback refusing
  *   a ClientHello that offers a cached session: the server has looked the session up when
  *   the callback answers, and its fatal alert removes it from the cache;
- * - for diagnostics only (stderr): TLS 1.2 with tickets, where OpenSSL's server caches
- *   nothing (no session ID) and hs's (rustls') also caches the session by ID, and TLS 1.3
- *   with stateless tickets, where OpenSSL calls a server's new-session callback per ticket
- *   and hs has no server-side session.
+ * - TLS 1.2 with tickets and a server cache: a session made for a client that asks for a
+ *   ticket gets no session ID and stays out of the cache, as OpenSSL's
+ *   ssl_generate_session_id does; one made for a client that takes no tickets is cached;
+ * - for diagnostics only (stderr): TLS 1.3 with stateless tickets, where OpenSSL calls a
+ *   server's new-session callback per ticket and hs has no server-side session.
  * Sessions are named #1, #2, ... in the order their IDs first show up; the remove callback
  * keeps a reference to every session it gets and reads it after the SSL_CTX is gone.
  * After a TLS 1.3 resumption the libraries differ (OpenSSL: one ticket and the used one
@@ -438,18 +439,33 @@ static int alpn_refused(const char *ca, const char *chain, const char *key, long
     return 0;
 }
 
+/* The server's cache is on and it issues tickets: a session made for a client that asks for
+ * a ticket has no session ID and is not cached (no new-session callback); the ticket
+ * resumes it. A client that does not ask (SSL_OP_NO_TICKET on the client) gets a cached
+ * session, resumed by its ID. */
 static int tls12_tickets(const char *ca, const char *chain, const char *key)
 {
     SSL_CTX *cctx, *sctx;
     if (setup(ca, chain, key, TLS1_2_VERSION, &cctx, &sctx)) return 1;
-    printf("== TLS 1.2, tickets\n");
-    compared = 0;
+    printf("== TLS 1.2, tickets and a server cache\n");
     SSL_SESSION *sess = NULL;
+    puts("- full handshake, the client asks for a ticket");
     if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    printf("  server cache holds %ld\n", SSL_CTX_sess_number(sctx));
+    puts("- resumption by the ticket");
     if (connect_once(cctx, sctx, &sess, NULL)) return 1;
-    fprintf(stderr, "TLS 1.2 tickets: server new_cb calls=%d remove_cb calls=%d\n", new_calls, remove_calls);
+    printf("  server cache holds %ld\n", SSL_CTX_sess_number(sctx));
     SSL_SESSION_free(sess);
-    teardown(cctx, sctx, 0);
+    sess = NULL;
+    puts("- full handshake, the client takes no tickets");
+    SSL_CTX_set_options(cctx, SSL_OP_NO_TICKET);
+    if (connect_once(cctx, sctx, NULL, &sess)) return 1;
+    printf("  server cache holds %ld\n", SSL_CTX_sess_number(sctx));
+    puts("- resumption by the session ID");
+    if (connect_once(cctx, sctx, &sess, NULL)) return 1;
+    SSL_SESSION_free(sess);
+    printf("new_cb calls=%d remove_cb calls=%d removed unknown sessions=%d\n", new_calls, remove_calls, removed_unknown);
+    teardown(cctx, sctx, 1);
     return 0;
 }
 
