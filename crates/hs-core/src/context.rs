@@ -505,7 +505,9 @@ impl ContextBuilder {
     }
 
     /// Size of the server's session cache; 0 turns it off (`SSL_SESS_CACHE_OFF`).
-    /// Default 256 sessions.
+    /// Default 256 sessions. As in OpenSSL, the cache holds TLS 1.2 sessions with a session
+    /// id and TLS 1.3 stateful tickets; a TLS 1.2 session made for a client that asks for
+    /// a ticket, while tickets are on, has no id and is resumed by its ticket only.
     pub fn session_cache_size(mut self, n: usize) -> Self {
         self.session_cache_size = Some(n);
         self
